@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "congso.core"
     label = "core"
     verbose_name = "Hệ thống"
+
+    def ready(self) -> None:
+        from congso.core import signals  # noqa: F401
