@@ -157,7 +157,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "congso.accounts.views.lockout"
 
 # ---------------------------------------------------------------- i18n and time
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "vi")

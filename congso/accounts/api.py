@@ -67,22 +67,19 @@ class MeApi(APIView):
         phone = serializers.CharField()
         personal_id = serializers.CharField()
         roles = serializers.ListField(child=serializers.CharField())
-        agencies = serializers.SerializerMethodField()
-
-        def get_agencies(self, user) -> list[dict]:  # type: ignore[no-untyped-def]
-            memberships = user.memberships.select_related("agency").order_by("agency__path")
-            return MeApi.MembershipSerializer(memberships, many=True).data
+        agencies = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(responses={200: OutputSerializer}, tags=["auth"],
                    summary="Thông tin người dùng hiện tại, cơ quan và vai trò")
     def get(self, request: Request) -> Response:
         user = request.user
+        memberships = user.memberships.select_related("agency").order_by("agency__path")
         payload = self.OutputSerializer(
             {
                 "id": user.pk, "username": user.username, "full_name": user.get_full_name(),
                 "kind": user.kind, "email": user.email, "phone": user.phone,
                 "personal_id": user.personal_id, "roles": user.role_names(),
+                "agencies": self.MembershipSerializer(memberships, many=True).data,
             }
         ).data
-        payload["agencies"] = self.OutputSerializer().get_agencies(user)
         return Response(payload)

@@ -40,3 +40,13 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Đăng ký tài khoản thành công.")
             return redirect("/")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def lockout(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """Response when django-axes locks out repeated failed logins: JSON for the API."""
+    from django.http import JsonResponse
+
+    message = "Bạn đã nhập sai mật khẩu quá nhiều lần. Tài khoản tạm thời bị khoá, vui lòng thử lại sau."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": message, "code": "locked_out", "extra": {}}, status=429)
+    return render(request, "accounts/locked_out.html", status=429)

@@ -1,0 +1,62 @@
+"""The site shell: home page, health check, OpenAPI schema, PWA files, error pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from drf_spectacular.validation import validate_schema
+
+
+def test_home_is_a_vietnamese_page(client, db) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    for label in ("Thủ tục hành chính", "Nộp hồ sơ", "Tra cứu hồ sơ", "Trợ lý ảo", "Đăng nhập"):
+        assert label in html
+    assert 'role="main"' in html and 'role="banner"' in html and 'role="contentinfo"' in html
+
+
+def test_healthz_checks_the_database(client, db) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_openapi_schema_is_valid_openapi_3(client, db) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/v1/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    validate_schema(schema)
+    assert "/api/v1/auth/token" in schema["paths"]
+    assert "/api/v1/me" in schema["paths"]
+
+
+def test_swagger_ui_is_served_without_a_cdn(client, db) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/api/v1/docs/").content.decode()
+    assert "swagger-ui" in html
+    assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+
+
+def test_manifest_and_service_worker(client, db) -> None:  # type: ignore[no-untyped-def]
+    manifest = json.loads(client.get("/manifest.webmanifest").content)
+    assert manifest["lang"] == "vi" and manifest["display"] == "standalone"
+    sw = client.get("/sw.js")
+    assert sw.status_code == 200 and "application/javascript" in sw["Content-Type"]
+
+
+def test_unknown_api_path_is_json_404(client, db) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/v1/khong-co/")
+    assert response.status_code == 404
+    assert response.json()["message"] == "Không tìm thấy."
+
+
+@pytest.mark.parametrize("path", ["/khong-co-trang-nay/"])
+def test_unknown_page_is_a_vietnamese_404(client, db, path: str, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEBUG = False
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
