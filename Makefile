@@ -47,7 +47,7 @@ test: install ## run the whole test suite (against DATABASE_URL when set)
 lint: install ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy congso
+	CONGSO_TESTING=1 $(BIN)/mypy congso
 
 format: install ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

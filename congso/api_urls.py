@@ -1,6 +1,7 @@
 """The REST API (/api/v1/): every app's endpoints, the OpenAPI schema and Swagger UI."""
 
 from django.urls import include, path
+
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [

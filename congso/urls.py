@@ -27,8 +27,9 @@ urlpatterns = [
 if not getattr(settings, "AWS_STORAGE_BUCKET_NAME", ""):
     # Media on local disk in the embedded mode; access control for private files is enforced by
     # the apps' own download views, and this path serves only public media.
-    urlpatterns += [path("media/public/<path:path>", serve,
-                         {"document_root": settings.MEDIA_ROOT / "public"})]
+    urlpatterns += [
+        path("media/public/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "public"})
+    ]
 
 handler404 = "congso.core.views.page_not_found"
 handler500 = "congso.core.views.server_error"

@@ -14,8 +14,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
 ]
 
 
@@ -25,8 +30,9 @@ def browser():  # type: ignore[no-untyped-def]
         pytest.skip("Chromium không có trên máy (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -34,8 +40,13 @@ def browser():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def phone_page(browser):  # type: ignore[no-untyped-def]
     """A page with a 360 × 740 phone viewport."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN",
-                                  device_scale_factor=1, has_touch=True, is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="vi-VN",
+        device_scale_factor=1,
+        has_touch=True,
+        is_mobile=True,
+    )
     page = context.new_page()
     yield page
     context.close()

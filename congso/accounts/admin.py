@@ -18,7 +18,9 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "personal_id", "phone", "email"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        ("Thông tin công dân", {"fields": ("kind", "full_name", "personal_id", "phone",
-                                           "address", "date_of_birth")}),
+        (
+            "Thông tin công dân",
+            {"fields": ("kind", "full_name", "personal_id", "phone", "address", "date_of_birth")},
+        ),
     )
     inlines = [MembershipInline]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -25,12 +26,14 @@ class TokenObtainApi(APIView):
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
 
-    class InvalidCredentials(ApplicationError):
+    class InvalidCredentialsError(ApplicationError):
         status_code = 401
         code = "invalid_credentials"
 
     @extend_schema(
-        request=InputSerializer, responses={200: OutputSerializer}, tags=["auth"],
+        request=InputSerializer,
+        responses={200: OutputSerializer},
+        tags=["auth"],
         summary="Lấy mã xác thực (token) bằng tên đăng nhập và mật khẩu",
         auth=[],
     )
@@ -43,7 +46,7 @@ class TokenObtainApi(APIView):
             password=data.validated_data["password"],
         )
         if user is None or not user.is_active:
-            raise self.InvalidCredentials("Tên đăng nhập hoặc mật khẩu không đúng.")
+            raise self.InvalidCredentialsError("Tên đăng nhập hoặc mật khẩu không đúng.")
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key}, status=status.HTTP_200_OK)
 
@@ -69,16 +72,24 @@ class MeApi(APIView):
         roles = serializers.ListField(child=serializers.CharField())
         agencies = serializers.ListField(child=serializers.DictField())
 
-    @extend_schema(responses={200: OutputSerializer}, tags=["auth"],
-                   summary="Thông tin người dùng hiện tại, cơ quan và vai trò")
+    @extend_schema(
+        responses={200: OutputSerializer},
+        tags=["auth"],
+        summary="Thông tin người dùng hiện tại, cơ quan và vai trò",
+    )
     def get(self, request: Request) -> Response:
         user = request.user
         memberships = user.memberships.select_related("agency").order_by("agency__path")
         payload = self.OutputSerializer(
             {
-                "id": user.pk, "username": user.username, "full_name": user.get_full_name(),
-                "kind": user.kind, "email": user.email, "phone": user.phone,
-                "personal_id": user.personal_id, "roles": user.role_names(),
+                "id": user.pk,
+                "username": user.username,
+                "full_name": user.get_full_name(),
+                "kind": user.kind,
+                "email": user.email,
+                "phone": user.phone,
+                "personal_id": user.personal_id,
+                "roles": user.role_names(),
                 "agencies": self.MembershipSerializer(memberships, many=True).data,
             }
         ).data

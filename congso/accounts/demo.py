@@ -12,15 +12,41 @@ DEMO_PASSWORD = "congso-demo"  # noqa: S105 - documented demo password
 ACCOUNTS = [
     ("congdan", "Nguyễn Văn An", "093095001234", "0912345678", User.Kind.CITIZEN, []),
     ("congdan2", "Trần Thị Bích Ngọc", "093192004567", "0987654321", User.Kind.CITIZEN, []),
-    ("motcua", "Lê Thị Hồng", "093188007890", "0901000001", User.Kind.OFFICER,
-     [(DEMO_COMMUNE, Role.RECEPTIONIST, "Công chức Bộ phận Một cửa")]),
-    ("chuyenvien", "Phạm Minh Tuấn", "093090003456", "0901000002", User.Kind.OFFICER,
-     [(DEMO_COMMUNE, Role.SPECIALIST, "Công chức Tư pháp - Hộ tịch")]),
-    ("lanhdao", "Võ Thanh Hải", "093078009012", "0901000003", User.Kind.OFFICER,
-     [(DEMO_COMMUNE, Role.LEADER, "Phó Chủ tịch UBND phường")]),
-    ("vanthu", "Huỳnh Ngọc Mai", "093185002345", "0901000004", User.Kind.OFFICER,
-     [("vp-ubnd", Role.CLERK, "Văn thư Văn phòng UBND tỉnh"),
-      ("ubnd-tinh", Role.CLERK, "Văn thư UBND tỉnh")]),
+    (
+        "motcua",
+        "Lê Thị Hồng",
+        "093188007890",
+        "0901000001",
+        User.Kind.OFFICER,
+        [(DEMO_COMMUNE, Role.RECEPTIONIST, "Công chức Bộ phận Một cửa")],
+    ),
+    (
+        "chuyenvien",
+        "Phạm Minh Tuấn",
+        "093090003456",
+        "0901000002",
+        User.Kind.OFFICER,
+        [(DEMO_COMMUNE, Role.SPECIALIST, "Công chức Tư pháp - Hộ tịch")],
+    ),
+    (
+        "lanhdao",
+        "Võ Thanh Hải",
+        "093078009012",
+        "0901000003",
+        User.Kind.OFFICER,
+        [(DEMO_COMMUNE, Role.LEADER, "Phó Chủ tịch UBND phường")],
+    ),
+    (
+        "vanthu",
+        "Huỳnh Ngọc Mai",
+        "093185002345",
+        "0901000004",
+        User.Kind.OFFICER,
+        [
+            ("vp-ubnd", Role.CLERK, "Văn thư Văn phòng UBND tỉnh"),
+            ("ubnd-tinh", Role.CLERK, "Văn thư UBND tỉnh"),
+        ],
+    ),
     ("admin", "Quản trị hệ thống", "", "0901000000", User.Kind.OFFICER, []),
 ]
 
@@ -47,5 +73,7 @@ def load(stdout=None) -> None:  # type: ignore[no-untyped-def]
                 user=user, agency=agency, role=role, defaults={"title": title}
             )
     if stdout:
-        stdout.write("  tài khoản demo: %s (mật khẩu %s)\n"
-                     % (", ".join(a[0] for a in ACCOUNTS), DEMO_PASSWORD))
+        stdout.write(
+            "  tài khoản demo: %s (mật khẩu %s)\n"
+            % (", ".join(a[0] for a in ACCOUNTS), DEMO_PASSWORD)
+        )

@@ -15,14 +15,20 @@ class User(AbstractUser):
         CITIZEN = "citizen", "Công dân"
         OFFICER = "officer", "Cán bộ, công chức"
 
-    kind = models.CharField("loại tài khoản", max_length=20, choices=Kind.choices,
-                            default=Kind.CITIZEN)
+    kind = models.CharField(
+        "loại tài khoản", max_length=20, choices=Kind.choices, default=Kind.CITIZEN
+    )
     full_name = models.CharField("họ và tên", max_length=150, blank=True)
     personal_id = models.CharField(
-        "số định danh cá nhân", max_length=12, blank=True, validators=[validate_personal_id],
+        "số định danh cá nhân",
+        max_length=12,
+        blank=True,
+        validators=[validate_personal_id],
         db_index=True,
     )
-    phone = models.CharField("số điện thoại", max_length=15, blank=True, validators=[validate_phone])
+    phone = models.CharField(
+        "số điện thoại", max_length=15, blank=True, validators=[validate_phone]
+    )
     address = models.CharField("địa chỉ", max_length=300, blank=True)
     date_of_birth = models.DateField("ngày sinh", null=True, blank=True)
 
@@ -31,7 +37,8 @@ class User(AbstractUser):
         verbose_name_plural = "người dùng"
         constraints = [
             models.UniqueConstraint(
-                fields=["personal_id"], condition=~models.Q(personal_id=""),
+                fields=["personal_id"],
+                condition=~models.Q(personal_id=""),
                 name="uniq_user_personal_id",
             )
         ]

@@ -9,11 +9,26 @@ from congso.core import audit
 
 
 @transaction.atomic
-def citizen_register(*, username: str, password: str, full_name: str, personal_id: str,
-                     phone: str, email: str = "", address: str = "") -> User:
+def citizen_register(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    personal_id: str,
+    phone: str,
+    email: str = "",
+    address: str = "",
+) -> User:
     """Create a citizen account (công dân)."""
-    user = User(username=username, full_name=full_name, personal_id=personal_id, phone=phone,
-                email=email, address=address, kind=User.Kind.CITIZEN)
+    user = User(
+        username=username,
+        full_name=full_name,
+        personal_id=personal_id,
+        phone=phone,
+        email=email,
+        address=address,
+        kind=User.Kind.CITIZEN,
+    )
     user.set_password(password)
     user.full_clean()
     user.save()

@@ -13,9 +13,71 @@ from django.core.exceptions import ValidationError
 
 #: Province codes of the pre-2025 63 provinces (the first three digits).
 PROVINCE_CODES = frozenset(
-    """001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034
-    035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070
-    072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096""".split()
+    [
+        "001",
+        "002",
+        "004",
+        "006",
+        "008",
+        "010",
+        "011",
+        "012",
+        "014",
+        "015",
+        "017",
+        "019",
+        "020",
+        "022",
+        "024",
+        "025",
+        "026",
+        "027",
+        "030",
+        "031",
+        "033",
+        "034",
+        "035",
+        "036",
+        "037",
+        "038",
+        "040",
+        "042",
+        "044",
+        "045",
+        "046",
+        "048",
+        "049",
+        "051",
+        "052",
+        "054",
+        "056",
+        "058",
+        "060",
+        "062",
+        "064",
+        "066",
+        "067",
+        "068",
+        "070",
+        "072",
+        "074",
+        "075",
+        "077",
+        "079",
+        "080",
+        "082",
+        "083",
+        "084",
+        "086",
+        "087",
+        "089",
+        "091",
+        "092",
+        "093",
+        "094",
+        "095",
+        "096",
+    ]
 )
 
 
@@ -30,7 +92,8 @@ def validate_personal_id(value: str) -> None:
         raise ValidationError("Số định danh cá nhân phải gồm đúng 12 chữ số.", code="length")
     if number[:3] not in PROVINCE_CODES:
         raise ValidationError(
-            "Ba chữ số đầu (%(code)s) không phải mã tỉnh hợp lệ.", code="province",
+            "Ba chữ số đầu (%(code)s) không phải mã tỉnh hợp lệ.",
+            code="province",
             params={"code": number[:3]},
         )
     year = birth_year_from_personal_id(number)

@@ -27,9 +27,13 @@ def register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.citizen_register(
-                username=data["username"], password=data["password"],
-                full_name=data["full_name"], personal_id=data["personal_id"],
-                phone=data["phone"], email=data.get("email", ""), address=data.get("address", ""),
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
+                personal_id=data["personal_id"],
+                phone=data["phone"],
+                email=data.get("email", ""),
+                address=data.get("address", ""),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -46,7 +50,9 @@ def lockout(request: HttpRequest, credentials: dict | None = None, *args, **kwar
     """Response when django-axes locks out repeated failed logins: JSON for the API."""
     from django.http import JsonResponse
 
-    message = "Bạn đã nhập sai mật khẩu quá nhiều lần. Tài khoản tạm thời bị khoá, vui lòng thử lại sau."
+    message = (
+        "Bạn đã nhập sai mật khẩu quá nhiều lần. Tài khoản tạm thời bị khoá, vui lòng thử lại sau."
+    )
     if request.path.startswith("/api/"):
         return JsonResponse({"message": message, "code": "locked_out", "extra": {}}, status=429)
     return render(request, "accounts/locked_out.html", status=429)

@@ -12,28 +12,82 @@ PROVINCE = ("ubnd-tinh", "Ủy ban nhân dân tỉnh Hậu Giang", "UBND tỉnh"
 
 #: slug, name, short name, electronic code, abbreviation, kind
 DEPARTMENTS = [
-    ("vp-ubnd", "Văn phòng Ủy ban nhân dân tỉnh", "Văn phòng UBND tỉnh", "000.00.01.H30", "VP",
-     Agency.Kind.DEPARTMENT),
-    ("ttpvhcc", "Trung tâm Phục vụ hành chính công tỉnh Hậu Giang", "Trung tâm PVHCC tỉnh",
-     "000.00.02.H30", "TTPVHCC", Agency.Kind.SERVICE_CENTER),
+    (
+        "vp-ubnd",
+        "Văn phòng Ủy ban nhân dân tỉnh",
+        "Văn phòng UBND tỉnh",
+        "000.00.01.H30",
+        "VP",
+        Agency.Kind.DEPARTMENT,
+    ),
+    (
+        "ttpvhcc",
+        "Trung tâm Phục vụ hành chính công tỉnh Hậu Giang",
+        "Trung tâm PVHCC tỉnh",
+        "000.00.02.H30",
+        "TTPVHCC",
+        Agency.Kind.SERVICE_CENTER,
+    ),
     ("so-tu-phap", "Sở Tư pháp", "Sở Tư pháp", "000.00.13.H30", "STP", Agency.Kind.DEPARTMENT),
     ("so-noi-vu", "Sở Nội vụ", "Sở Nội vụ", "000.00.04.H30", "SNV", Agency.Kind.DEPARTMENT),
-    ("so-tai-chinh", "Sở Tài chính", "Sở Tài chính", "000.00.05.H30", "STC",
-     Agency.Kind.DEPARTMENT),
+    (
+        "so-tai-chinh",
+        "Sở Tài chính",
+        "Sở Tài chính",
+        "000.00.05.H30",
+        "STC",
+        Agency.Kind.DEPARTMENT,
+    ),
     ("so-xay-dung", "Sở Xây dựng", "Sở Xây dựng", "000.00.06.H30", "SXD", Agency.Kind.DEPARTMENT),
-    ("so-nn-mt", "Sở Nông nghiệp và Môi trường", "Sở NN&MT", "000.00.07.H30", "SNNMT",
-     Agency.Kind.DEPARTMENT),
-    ("so-cong-thuong", "Sở Công Thương", "Sở Công Thương", "000.00.08.H30", "SCT",
-     Agency.Kind.DEPARTMENT),
+    (
+        "so-nn-mt",
+        "Sở Nông nghiệp và Môi trường",
+        "Sở NN&MT",
+        "000.00.07.H30",
+        "SNNMT",
+        Agency.Kind.DEPARTMENT,
+    ),
+    (
+        "so-cong-thuong",
+        "Sở Công Thương",
+        "Sở Công Thương",
+        "000.00.08.H30",
+        "SCT",
+        Agency.Kind.DEPARTMENT,
+    ),
     ("so-y-te", "Sở Y tế", "Sở Y tế", "000.00.09.H30", "SYT", Agency.Kind.DEPARTMENT),
-    ("so-gd-dt", "Sở Giáo dục và Đào tạo", "Sở GD&ĐT", "000.00.10.H30", "SGDĐT",
-     Agency.Kind.DEPARTMENT),
-    ("so-vh-tt-dl", "Sở Văn hóa, Thể thao và Du lịch", "Sở VHTTDL", "000.00.11.H30", "SVHTTDL",
-     Agency.Kind.DEPARTMENT),
-    ("so-kh-cn", "Sở Khoa học và Công nghệ", "Sở KH&CN", "000.00.12.H30", "SKHCN",
-     Agency.Kind.DEPARTMENT),
-    ("cong-an-tinh", "Công an tỉnh Hậu Giang", "Công an tỉnh", "000.00.14.H30", "CAT",
-     Agency.Kind.DEPARTMENT),
+    (
+        "so-gd-dt",
+        "Sở Giáo dục và Đào tạo",
+        "Sở GD&ĐT",
+        "000.00.10.H30",
+        "SGDĐT",
+        Agency.Kind.DEPARTMENT,
+    ),
+    (
+        "so-vh-tt-dl",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Sở VHTTDL",
+        "000.00.11.H30",
+        "SVHTTDL",
+        Agency.Kind.DEPARTMENT,
+    ),
+    (
+        "so-kh-cn",
+        "Sở Khoa học và Công nghệ",
+        "Sở KH&CN",
+        "000.00.12.H30",
+        "SKHCN",
+        Agency.Kind.DEPARTMENT,
+    ),
+    (
+        "cong-an-tinh",
+        "Công an tỉnh Hậu Giang",
+        "Công an tỉnh",
+        "000.00.14.H30",
+        "CAT",
+        Agency.Kind.DEPARTMENT,
+    ),
 ]
 
 #: slug, name, electronic code (communes/wards on former Hậu Giang territory, NQ 1668/NQ-UBTVQH15)
@@ -58,21 +112,39 @@ def load(stdout=None) -> None:  # type: ignore[no-untyped-def]
     slug, name, short, code, abbr = PROVINCE
     province, _ = Agency.objects.update_or_create(
         slug=slug,
-        defaults={"name": name, "short_name": short, "code": code, "abbreviation": abbr,
-                  "kind": Agency.Kind.PROVINCE, "address": "Số 02 Đường Độc Lập, phường Vị Thanh",
-                  "phone": "0293 3870 000"},
+        defaults={
+            "name": name,
+            "short_name": short,
+            "code": code,
+            "abbreviation": abbr,
+            "kind": Agency.Kind.PROVINCE,
+            "address": "Số 02 Đường Độc Lập, phường Vị Thanh",
+            "phone": "0293 3870 000",
+        },
     )
     for slug, name, short, code, abbr, kind in DEPARTMENTS:
         Agency.objects.update_or_create(
             slug=slug,
-            defaults={"name": name, "short_name": short, "code": code, "abbreviation": abbr,
-                      "kind": kind, "parent": province},
+            defaults={
+                "name": name,
+                "short_name": short,
+                "code": code,
+                "abbreviation": abbr,
+                "kind": kind,
+                "parent": province,
+            },
         )
     for slug, name, code in COMMUNES:
         Agency.objects.update_or_create(
             slug=slug,
-            defaults={"name": "Ủy ban nhân dân %s%s" % (name[0].lower(), name[1:]), "short_name": name, "code": code,
-                      "abbreviation": "UBND", "kind": Agency.Kind.COMMUNE, "parent": province},
+            defaults={
+                "name": "Ủy ban nhân dân %s%s" % (name[0].lower(), name[1:]),
+                "short_name": name,
+                "code": code,
+                "abbreviation": "UBND",
+                "kind": Agency.Kind.COMMUNE,
+                "parent": province,
+            },
         )
     if stdout:
         stdout.write("  cơ quan: %d\n" % Agency.objects.count())

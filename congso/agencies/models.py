@@ -49,15 +49,21 @@ class Agency(models.Model):
     )
     kind = models.CharField("loại", max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="cơ quan cấp trên", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name="cơ quan cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField("đường dẫn cây", max_length=500, db_index=True, editable=False)
     address = models.CharField("địa chỉ", max_length=300, blank=True)
     phone = models.CharField("điện thoại", max_length=30, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
     office_hours = models.CharField(
-        "giờ làm việc", max_length=60, blank=True,
+        "giờ làm việc",
+        max_length=60,
+        blank=True,
         help_text="Để trống để dùng giờ làm việc chung, ví dụ 07:00-11:30,13:00-17:00.",
     )
     is_active = models.BooleanField("đang hoạt động", default=True)
@@ -98,7 +104,9 @@ class Membership(models.Model):
     """An officer's role in an agency (one officer may hold several)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="cán bộ", on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name="cán bộ",
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     agency = models.ForeignKey(

@@ -10,8 +10,16 @@ from congso.core.models import AuditEvent, CalendarException, NumberCounter
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: audit events cannot be added, changed or deleted through the admin."""
 
-    list_display = ["at", "actor_name", "agency", "action", "object_type", "object_repr",
-                    "from_state", "to_state"]
+    list_display = [
+        "at",
+        "actor_name",
+        "agency",
+        "action",
+        "object_type",
+        "object_repr",
+        "from_state",
+        "to_state",
+    ]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "object_repr", "actor_name", "note"]
     date_hierarchy = "at"

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import pagination
 from rest_framework.response import Response
@@ -36,7 +37,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status=exc.status_code,
         )
     if isinstance(exc, DjangoValidationError):
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        fields = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = drf_exceptions.ValidationError(detail=fields)
     elif isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()

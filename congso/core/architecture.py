@@ -10,8 +10,17 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
-APPS = ["core", "agencies", "accounts", "catalog", "dossiers", "documents", "assistant",
-        "dashboard", "portal"]
+APPS = [
+    "core",
+    "agencies",
+    "accounts",
+    "catalog",
+    "dossiers",
+    "documents",
+    "assistant",
+    "dashboard",
+    "portal",
+]
 
 #: What each app may import (dependencies point inward; documents is independent of dossiers).
 ALLOWED: dict[str, set[str]] = {

@@ -16,7 +16,9 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or None) if forwarded else request.META.get("REMOTE_ADDR")
+    return (
+        (forwarded.split(",")[0].strip() or None) if forwarded else request.META.get("REMOTE_ADDR")
+    )
 
 
 def record(

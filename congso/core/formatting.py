@@ -40,7 +40,7 @@ WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "T
 
 
 def format_long_date(value: dt.date | dt.datetime) -> str:
-    """"Thứ Sáu, ngày 13/02/2026"."""
+    """ "Thứ Sáu, ngày 13/02/2026"."""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return "%s, ngày %s" % (WEEKDAYS[value.weekday()], value.strftime("%d/%m/%Y"))

@@ -112,7 +112,9 @@ class NumberCounter(models.Model):
     class Meta:
         verbose_name = "bộ đếm số"
         verbose_name_plural = "bộ đếm số"
-        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="uniq_counter_scope_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "year"], name="uniq_counter_scope_year")
+        ]
 
     def __str__(self) -> str:
         return "%s/%s: %s" % (self.scope, self.year, self.last_value)

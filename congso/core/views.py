@@ -13,7 +13,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+    except Exception as exc:
         return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
@@ -24,20 +24,25 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"message": "Không tìm thấy.", "code": "not_found", "extra": {}},
-                            status=404)
+        return JsonResponse(
+            {"message": "Không tìm thấy.", "code": "not_found", "extra": {}}, status=404
+        )
     return render(request, "errors/404.html", status=404)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"message": "Bạn không có quyền truy cập.", "code": "permission_denied",
-                             "extra": {}}, status=403)
+        return JsonResponse(
+            {"message": "Bạn không có quyền truy cập.", "code": "permission_denied", "extra": {}},
+            status=403,
+        )
     return render(request, "errors/403.html", status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"message": "Lỗi hệ thống, vui lòng thử lại sau.", "code": "error",
-                             "extra": {}}, status=500)
+        return JsonResponse(
+            {"message": "Lỗi hệ thống, vui lòng thử lại sau.", "code": "error", "extra": {}},
+            status=500,
+        )
     return render(request, "errors/500.html", status=500)

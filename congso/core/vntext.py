@@ -14,7 +14,9 @@ _D_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
 #: Vietnamese vowels carrying a tone mark, used to tell whether a text was typed with diacritics.
-_VIETNAMESE_MARKED = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]")
+_VIETNAMESE_MARKED = re.compile(
+    r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]"
+)
 
 
 def nfc(text: str) -> str:

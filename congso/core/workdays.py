@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays as holidays_lib
 from django.conf import settings
 from django.core.cache import cache
+
+import holidays as holidays_lib
 
 _EXCEPTIONS_CACHE_KEY = "workdays:exceptions:v1"
 SAME_DAY_CUTOFF = dt.time(15, 0)
@@ -48,7 +49,9 @@ class OfficeHours:
         intervals = []
         for part in text.split(","):
             start, end = part.strip().split("-")
-            intervals.append((dt.time.fromisoformat(start.strip()), dt.time.fromisoformat(end.strip())))
+            intervals.append(
+                (dt.time.fromisoformat(start.strip()), dt.time.fromisoformat(end.strip()))
+            )
         intervals.sort()
         return cls(tuple(intervals))
 
@@ -174,13 +177,19 @@ def _at(day: dt.date, time: dt.time) -> dt.datetime:
 def _day_hours(day: dt.date, hours: OfficeHours) -> tuple[tuple[dt.time, dt.time], ...]:
     if not is_working_day(day):
         return ()
-    if (day.weekday() == 5 and settings.WORK_SATURDAY_MORNING and _exceptions().get(day) is None
-            and day not in _weekend_workdays(day.year)):
+    if (
+        day.weekday() == 5
+        and settings.WORK_SATURDAY_MORNING
+        and _exceptions().get(day) is None
+        and day not in _weekend_workdays(day.year)
+    ):
         return tuple(iv for iv in hours.intervals if iv[1] <= dt.time(12, 0)) or hours.intervals[:1]
     return hours.intervals
 
 
-def _intervals_from(moment: dt.datetime, hours: OfficeHours) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+def _intervals_from(
+    moment: dt.datetime, hours: OfficeHours
+) -> Iterator[tuple[dt.datetime, dt.datetime]]:
     """Working intervals at or after ``moment``, in order, clipped to start at ``moment``."""
     local = _local(moment)
     day = local.date()
@@ -194,7 +203,9 @@ def _intervals_from(moment: dt.datetime, hours: OfficeHours) -> Iterator[tuple[d
     raise RuntimeError("no working time in ten years")
 
 
-def add_working_hours(moment: dt.datetime, hours_to_add: float, *, spec: str | None = None) -> dt.datetime:
+def add_working_hours(
+    moment: dt.datetime, hours_to_add: float, *, spec: str | None = None
+) -> dt.datetime:
     """The moment when ``hours_to_add`` hours of office time have elapsed after ``moment``."""
     if hours_to_add < 0:
         raise ValueError("hours must be >= 0")
@@ -211,7 +222,9 @@ def add_working_hours(moment: dt.datetime, hours_to_add: float, *, spec: str | N
     raise RuntimeError("unreachable")
 
 
-def working_hours_between(start: dt.datetime, end: dt.datetime, *, spec: str | None = None) -> float:
+def working_hours_between(
+    start: dt.datetime, end: dt.datetime, *, spec: str | None = None
+) -> float:
     """Office hours elapsed between two moments (0 when ``end`` <= ``start``)."""
     if end <= start:
         return 0.0
@@ -241,7 +254,9 @@ def add_working_days(moment: dt.datetime, days: int, *, spec: str | None = None)
     return _at(last_day, office_hours(spec).closing)
 
 
-def due_at(received_at: dt.datetime, value: int, unit: str, *, spec: str | None = None) -> dt.datetime:
+def due_at(
+    received_at: dt.datetime, value: int, unit: str, *, spec: str | None = None
+) -> dt.datetime:
     """Appointment (hẹn trả) for a procedure whose time limit is ``value`` ``unit``.
 
     ``unit`` is ``working_days`` or ``working_hours``. A period of at most one working day of
@@ -272,8 +287,9 @@ def due_at(received_at: dt.datetime, value: int, unit: str, *, spec: str | None 
     return add_working_hours(received_at, value, spec=spec)
 
 
-def extend_by_working_hours(deadline: dt.datetime, hours_to_add: float, *,
-                            spec: str | None = None) -> dt.datetime:
+def extend_by_working_hours(
+    deadline: dt.datetime, hours_to_add: float, *, spec: str | None = None
+) -> dt.datetime:
     """Move a deadline later by ``hours_to_add`` office hours (e.g. time paused for supplement)."""
     if hours_to_add <= 0:
         return deadline

@@ -36,8 +36,12 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "theme_color": "#b3261e",
         "icons": [
             {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png",
-             "purpose": "any maskable"},
+            {
+                "src": static("img/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "any maskable",
+            },
             {"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
         ],
         "shortcuts": [
@@ -45,14 +49,19 @@ def manifest(request: HttpRequest) -> HttpResponse:
             {"name": "Trợ lý ảo", "url": "/tro-ly-ao/"},
         ],
     }
-    return HttpResponse(json.dumps(data, ensure_ascii=False),
-                        content_type="application/manifest+json; charset=utf-8")
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False),
+        content_type="application/manifest+json; charset=utf-8",
+    )
 
 
 def service_worker(request: HttpRequest) -> HttpResponse:
-    response = render(request, "portal/sw.js", {"css": static("css/congso.css"),
-                                                "icon": static("img/icon.svg")},
-                      content_type="application/javascript; charset=utf-8")
+    response = render(
+        request,
+        "portal/sw.js",
+        {"css": static("css/congso.css"), "icon": static("img/icon.svg")},
+        content_type="application/javascript; charset=utf-8",
+    )
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response

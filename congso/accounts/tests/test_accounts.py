@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.exceptions import ValidationError
+
+import pytest
 
 from congso.accounts.validators import validate_personal_id, validate_phone
 
@@ -13,8 +14,9 @@ def test_valid_personal_ids(number: str) -> None:
     validate_personal_id(number)
 
 
-@pytest.mark.parametrize("number", ["12345678901", "0930950012345", "09309500123a", "999095001234",
-                                    "093295001234"])
+@pytest.mark.parametrize(
+    "number", ["12345678901", "0930950012345", "09309500123a", "999095001234", "093295001234"]
+)
 def test_invalid_personal_ids(number: str) -> None:
     with pytest.raises(ValidationError):
         validate_personal_id(number)
@@ -34,8 +36,9 @@ def test_login_page_is_vietnamese(client, db) -> None:  # type: ignore[no-untype
 
 
 def test_login_with_demo_account(client, demo_people) -> None:  # type: ignore[no-untyped-def]
-    response = client.post("/tai-khoan/dang-nhap/", {"username": "congdan",
-                                                     "password": "congso-demo"})
+    response = client.post(
+        "/tai-khoan/dang-nhap/", {"username": "congdan", "password": "congso-demo"}
+    )
     assert response.status_code == 302
     home = client.get("/")
     assert "Nguyễn Văn An" in home.content.decode()
@@ -51,17 +54,27 @@ def test_repeated_failed_logins_lock_the_account(client, demo_people, settings) 
     settings.AXES_FAILURE_LIMIT = 3
     for _ in range(3):
         client.post("/tai-khoan/dang-nhap/", {"username": "congdan", "password": "sai"})
-    response = client.post("/tai-khoan/dang-nhap/", {"username": "congdan",
-                                                     "password": "congso-demo"})
+    response = client.post(
+        "/tai-khoan/dang-nhap/", {"username": "congdan", "password": "congso-demo"}
+    )
     assert response.status_code in (403, 429)
     assert "tạm thời bị khoá" in response.content.decode()
 
 
 def test_citizen_can_register(client, db) -> None:  # type: ignore[no-untyped-def]
-    response = client.post("/tai-khoan/dang-ky/", {
-        "username": "nguoimoi", "full_name": "Đặng Thị Mơ", "personal_id": "093195007777",
-        "phone": "0911222333", "email": "", "address": "Vị Thanh", "password": "matkhau-rat-dai",
-        "password_confirm": "matkhau-rat-dai"})
+    response = client.post(
+        "/tai-khoan/dang-ky/",
+        {
+            "username": "nguoimoi",
+            "full_name": "Đặng Thị Mơ",
+            "personal_id": "093195007777",
+            "phone": "0911222333",
+            "email": "",
+            "address": "Vị Thanh",
+            "password": "matkhau-rat-dai",
+            "password_confirm": "matkhau-rat-dai",
+        },
+    )
     assert response.status_code == 302
     from congso.accounts.models import User
 

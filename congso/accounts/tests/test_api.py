@@ -9,8 +9,9 @@ from congso.accounts.demo import ACCOUNTS, DEMO_PASSWORD
 
 @pytest.mark.parametrize("username", [a[0] for a in ACCOUNTS])
 def test_every_demo_account_gets_a_token_and_sees_itself(api_client, demo_people, username) -> None:  # type: ignore[no-untyped-def]
-    response = api_client.post("/api/v1/auth/token", {"username": username,
-                                                      "password": DEMO_PASSWORD}, format="json")
+    response = api_client.post(
+        "/api/v1/auth/token", {"username": username, "password": DEMO_PASSWORD}, format="json"
+    )
     assert response.status_code == 200, response.content
     token = response.json()["token"]
     api_client.credentials(HTTP_AUTHORIZATION="Bearer " + token)
@@ -27,8 +28,9 @@ def test_me_lists_agencies_and_roles(api_as) -> None:  # type: ignore[no-untyped
 
 
 def test_wrong_password_is_a_401_json_error(api_client, demo_people) -> None:  # type: ignore[no-untyped-def]
-    response = api_client.post("/api/v1/auth/token", {"username": "congdan", "password": "sai"},
-                               format="json")
+    response = api_client.post(
+        "/api/v1/auth/token", {"username": "congdan", "password": "sai"}, format="json"
+    )
     assert response.status_code == 401
     assert response.json()["message"] == "Tên đăng nhập hoặc mật khẩu không đúng."
 
@@ -59,9 +61,11 @@ def test_api_lockout_is_json(api_client, demo_people, settings) -> None:  # type
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 2
     for _ in range(2):
-        api_client.post("/api/v1/auth/token", {"username": "congdan2", "password": "sai"},
-                        format="json")
-    response = api_client.post("/api/v1/auth/token", {"username": "congdan2",
-                                                      "password": "congso-demo"}, format="json")
+        api_client.post(
+            "/api/v1/auth/token", {"username": "congdan2", "password": "sai"}, format="json"
+        )
+    response = api_client.post(
+        "/api/v1/auth/token", {"username": "congdan2", "password": "congso-demo"}, format="json"
+    )
     assert response.status_code == 429
     assert response.json()["code"] == "locked_out"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
+
+import pytest
 
 from congso.core import audit
 from congso.core.models import AuditEvent
@@ -13,8 +14,9 @@ from congso.core.models import AuditEvent
 @pytest.fixture
 def event(demo_people):  # type: ignore[no-untyped-def]
     user = demo_people["motcua"]
-    return audit.record(actor=user, obj=user, action="test", from_state="a", to_state="b",
-                        note="lý do")
+    return audit.record(
+        actor=user, obj=user, action="test", from_state="a", to_state="b", note="lý do"
+    )
 
 
 def test_record_keeps_who_what_and_why(event, demo_people) -> None:  # type: ignore[no-untyped-def]

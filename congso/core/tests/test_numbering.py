@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from django.db import connection, connections, transaction
+
+import pytest
 
 from congso.core.numbering import next_number, peek_number
 
@@ -44,7 +45,7 @@ def test_fifty_concurrent_allocations_on_postgresql_are_distinct_and_consecutive
                     number = next_number("concurrent", 2026)
                 with lock:
                     results.append(number)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -29,8 +29,13 @@ def _no_exceptions_cache(db):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     "day",
     # Tết Ất Tỵ 2025: 25/01–02/02 off; the weekdays 27–31/01 are public holidays.
-    [dt.date(2025, 1, 27), dt.date(2025, 1, 28), dt.date(2025, 1, 29), dt.date(2025, 1, 30),
-     dt.date(2025, 1, 31)],
+    [
+        dt.date(2025, 1, 27),
+        dt.date(2025, 1, 28),
+        dt.date(2025, 1, 29),
+        dt.date(2025, 1, 30),
+        dt.date(2025, 1, 31),
+    ],
 )
 def test_tet_2025_weekdays_are_not_working_days(day: dt.date) -> None:
     assert not workdays.is_working_day(day)
@@ -41,8 +46,16 @@ def test_tet_2025_period_resumes_on_monday_3_february() -> None:
     assert workdays.add_working_days(at(2025, 1, 24), 1) == at(2025, 2, 3, 17, 0)
 
 
-@pytest.mark.parametrize("day", [dt.date(2026, 2, 16), dt.date(2026, 2, 17), dt.date(2026, 2, 18),
-                                 dt.date(2026, 2, 19), dt.date(2026, 2, 20)])
+@pytest.mark.parametrize(
+    "day",
+    [
+        dt.date(2026, 2, 16),
+        dt.date(2026, 2, 17),
+        dt.date(2026, 2, 18),
+        dt.date(2026, 2, 19),
+        dt.date(2026, 2, 20),
+    ],
+)
 def test_tet_2026_weekdays_are_not_working_days(day: dt.date) -> None:
     assert not workdays.is_working_day(day)
 
@@ -107,11 +120,12 @@ def test_working_hours_skip_lunch_and_nights() -> None:
 
 def test_naive_datetime_is_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
-        workdays.add_working_hours(dt.datetime(2026, 1, 5, 9, 0), 1)  # noqa: DTZ001
+        workdays.add_working_hours(dt.datetime(2026, 1, 5, 9, 0), 1)
 
 
 moments = st.datetimes(
-    min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2027, 12, 31),  # noqa: DTZ001
+    min_value=dt.datetime(2024, 1, 1),
+    max_value=dt.datetime(2027, 12, 31),
     timezones=st.just(VN),
 )
 

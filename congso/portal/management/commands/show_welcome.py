@@ -14,8 +14,9 @@ class Command(BaseCommand):
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Công Số đang chạy tại %s" % options["url"]))
-        self.stdout.write("  API: %sapi/v1/docs/   Quản trị: %squan-tri/"
-                          % (options["url"], options["url"]))
+        self.stdout.write(
+            "  API: %sapi/v1/docs/   Quản trị: %squan-tri/" % (options["url"], options["url"])
+        )
         self.stdout.write("  Tài khoản demo (mật khẩu %s):" % DEMO_PASSWORD)
         for username, full_name, *_rest in ACCOUNTS:
             self.stdout.write("    %-11s %s" % (username, full_name))
