@@ -370,6 +370,7 @@ def _header(
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SERIF),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -421,6 +422,7 @@ def _key_values(block: KeyValues, st: dict[str, ParagraphStyle]) -> list[Flowabl
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SERIF),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -466,6 +468,7 @@ def _table(block: Table, st: dict[str, ParagraphStyle]) -> Flowable:
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SERIF),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -508,6 +511,7 @@ def _qr(block: QrBlock, st: dict[str, ParagraphStyle]) -> Flowable:
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SERIF),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ]
@@ -614,13 +618,14 @@ def _signatures(
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SERIF),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ]
         )
     )
-    return [_RLSpacer(1, 4 * mm), KeepTogether([table])]
+    return [_RLSpacer(1, 4 * mm), table]
 
 
 def render_form(
@@ -664,7 +669,11 @@ def render_form(
     if title or subtitle:
         story.append(_RLSpacer(1, 4 * mm))
     story.extend(_body(body, st))
-    story.extend(_signatures(signatures, recipients, (qr_png, qr_caption) if qr_png else None, st))
+    closing = _signatures(signatures, recipients, (qr_png, qr_caption) if qr_png else None, st)
+    if closing and story and isinstance(story[-1], _RLParagraph):
+        # A signature must not stand alone on a page: keep it with the last paragraph.
+        closing = [KeepTogether([story.pop(), *closing])]
+    story.extend(closing)
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -679,6 +688,9 @@ def render_form(
         subject=subject,
         creator="Công Số",
         lang="vi-VN",
+        # Without this the canvas declares Helvetica, a font that cannot show Vietnamese.
+        initialFontName=SERIF,
+        initialFontSize=BODY_SIZE,
     )
 
     def first_page(canvas: Canvas, _doc: Any) -> None:
