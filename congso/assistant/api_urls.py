@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from congso.assistant import api
+
+urlpatterns = [
+    path("assistant/ask", api.AskApi.as_view(), name="assistant-ask"),
+    path("assistant/feedback", api.FeedbackApi.as_view(), name="assistant-feedback"),
+]

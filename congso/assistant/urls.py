@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from congso.assistant import views
 
 app_name = "assistant"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.chat, name="chat"),
+    path("phan-hoi/", views.feedback, name="feedback"),
+]

@@ -1,0 +1,564 @@
+"""In-process retrieval over the procedure catalog: BM25F on folded syllables and bigrams.
+
+Design (measured in docs/benchmarks-assistant.md):
+
+* **Terms.** Every field is folded (no diacritics, đ → d) and split into syllables; the index
+  holds syllable unigrams and adjacent-syllable bigrams ("khai sinh" → ``khai``, ``sinh``,
+  ``khai_sinh``) so compounds count without a word segmenter, plus an *accented* unigram channel
+  (``~hôn`` keys from :func:`normalise.accent_key`) used only when the question itself carries
+  diacritics, which separates syllables that folding merges (đất/đặt, bán/bạn).
+* **Fields** are weighted (BM25F): name ≫ aliases (catalog synonyms and staff synonyms tied to
+  the procedure) > result > field > required documents. Per-term, per-document contributions are
+  computed once at build time, so a query is a handful of dictionary look-ups.
+* **Query side.** Stop words weigh nothing, generic words ("thủ tục", "đăng ký") little;
+  unknown syllables are repaired against the catalog vocabulary (Telex leftovers, then edit
+  distance 1–2 chosen by bigram context); multi-word synonyms add the catalog's wording.
+* **Rerank and gate.** The top candidates are rescored with how much of the procedure's name
+  the question covers and how much of the question the procedure covers; the latter is the
+  main abstention signal (an off-topic question leaves most of its content unexplained).
+
+The index is pure Python (no numpy) and is rebuilt when the catalog or the synonym table
+changes (see :func:`get_index`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from congso.assistant import lexicon
+from congso.assistant.normalise import (
+    Normalised,
+    accent_key,
+    is_vietnamese_syllable,
+    normalise,
+    telex_candidates,
+)
+from congso.core.vntext import fold_lower, folded_tokens, tokenize
+
+#: Field weights of BM25F and their length-normalisation strength.
+FIELD_WEIGHTS: dict[str, float] = {
+    "name": 3.0,
+    "aliases": 2.2,
+    "result": 1.0,
+    "field": 0.5,
+    "documents": 0.3,
+}
+FIELD_B: dict[str, float] = {
+    "name": 0.6,
+    "aliases": 0.3,
+    "result": 0.5,
+    "field": 0.3,
+    "documents": 0.75,
+}
+#: Fields whose accented syllables feed the accented channel.
+ACCENTED_FIELDS = ("name", "aliases", "result")
+K1 = 1.2
+ACCENT_WEIGHT = 0.35
+WEAK_WEIGHT = 0.3
+BIGRAM_WEIGHT = 1.0
+RERANK_DEPTH = 30
+#: Rerank mixture: normalised BM25 + name coverage + question coverage.
+NAME_COVERAGE_WEIGHT = 0.45
+QUERY_COVERAGE_WEIGHT = 0.35
+
+
+@dataclass
+class SourceRow:
+    """The text of one procedure as the index sees it."""
+
+    pk: int
+    code: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    result: str = ""
+    field_name: str = ""
+    documents: list[str] = field(default_factory=list)
+    popularity: int = 0
+
+
+@dataclass(frozen=True)
+class SynonymRule:
+    """Folded phrase → expansion (accented) applied to questions."""
+
+    phrase: tuple[str, ...]
+    expansion: str
+
+
+@dataclass
+class Candidate:
+    pk: int
+    code: str
+    name: str
+    score: float
+    bm25: float
+    name_coverage: float
+    query_coverage: float
+
+
+@dataclass
+class Retrieval:
+    """Ranked candidates with the evidence the intent gate reads."""
+
+    candidates: list[Candidate]
+    tokens: list[str]
+    content_tokens: list[str]
+    unknown_tokens: list[str]
+    repaired: list[tuple[str, str]]
+    synonyms_used: list[str]
+
+    @property
+    def top(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def known_share(self) -> float:
+        if not self.content_tokens:
+            return 0.0
+        return 1 - len(self.unknown_tokens) / len(self.content_tokens)
+
+
+def _bigrams(tokens: Sequence[str]) -> list[str]:
+    return ["%s_%s" % (a, b) for a, b in itertools.pairwise(tokens)]
+
+
+def _terms_of(text: str) -> list[str]:
+    """Folded unigrams and bigrams of a field text; punctuation breaks bigrams."""
+    terms: list[str] = []
+    for chunk in _split_clauses(text):
+        toks = folded_tokens(chunk)
+        terms.extend(toks)
+        terms.extend(_bigrams(toks))
+    return terms
+
+
+def _split_clauses(text: str) -> list[str]:
+    out, cur = [], []
+    for ch in text:
+        if ch in ",;:()/.\n":
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return [c for c in out if c.strip()]
+
+
+def _accented_terms(text: str) -> list[str]:
+    return ["~" + accent_key(t) for t in tokenize(text)]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _damerau(a: str, b: str) -> int:
+    """Optimal-string-alignment distance (small strings only)."""
+    la, lb = len(a), len(b)
+    prev2: list[int] = []
+    prev = list(range(lb + 1))
+    for i in range(1, la + 1):
+        cur = [i] + [0] * lb
+        for j in range(1, lb + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[lb]
+
+
+def _final_confusion(typed: str, meant: str) -> bool:
+    """Final-letter slips common in Southern speech and on small keyboards: hôm/hôn, tắc/tắt,
+    an/ang (the rest of the syllable identical)."""
+    if len(typed) == len(meant):
+        return typed[:-1] == meant[:-1]
+    return typed + "g" == meant or meant + "g" == typed
+
+
+def _term_weight(token: str) -> float:
+    if token in lexicon.STOP_WORDS:
+        return 0.0
+    if token in lexicon.WEAK_WORDS:
+        return WEAK_WEIGHT
+    return 1.0
+
+
+class Index:
+    """The BM25F index of the active catalog (immutable once built)."""
+
+    def __init__(self, rows: Iterable[SourceRow], synonyms: Iterable[SynonymRule] = ()) -> None:
+        started = time.perf_counter()
+        self.rows: list[SourceRow] = list(rows)
+        self.synonyms: dict[tuple[str, ...], str] = {}
+        for rule in synonyms:
+            self.synonyms[rule.phrase] = rule.expansion
+        self._max_phrase = max((len(p) for p in self.synonyms), default=1)
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        self.idf: dict[str, float] = {}
+        self.doc_terms: list[frozenset[str]] = []
+        self.name_terms: list[frozenset[str]] = []
+        self.vocab_df: dict[str, int] = {}
+        self.bigram_df: dict[str, int] = {}
+        self._build()
+        self._deletes: dict[str, list[str]] = defaultdict(list)
+        for word in self.vocab_df:
+            if len(word) >= 3 and word.isalpha():
+                for d in _deletes(word):
+                    self._deletes[d].append(word)
+        self.build_seconds = time.perf_counter() - started
+
+    # ------------------------------------------------------------------ build
+    def _build(self) -> None:
+        n = len(self.rows)
+        per_field_tf: list[dict[str, dict[str, int]]] = []
+        lengths: dict[str, list[int]] = {f: [] for f in FIELD_WEIGHTS}
+        for row in self.rows:
+            texts = {
+                "name": [row.name],
+                "aliases": row.aliases,
+                "result": [row.result],
+                "field": [row.field_name],
+                "documents": row.documents,
+            }
+            tfs: dict[str, dict[str, int]] = {}
+            for fname, parts in texts.items():
+                tf: dict[str, int] = defaultdict(int)
+                for part in parts:
+                    for term in _terms_of(part):
+                        tf[term] += 1
+                    if fname in ACCENTED_FIELDS:
+                        for term in _accented_terms(part):
+                            tf[term] += 1
+                tfs[fname] = tf
+                lengths[fname].append(sum(v for k, v in tf.items() if "_" not in k))
+            per_field_tf.append(tfs)
+            name_toks = [t for t in folded_tokens(row.name) if t not in lexicon.STOP_WORDS]
+            self.name_terms.append(frozenset(name_toks))
+        avg = {f: (sum(v) / len(v) if v else 1.0) or 1.0 for f, v in lengths.items()}
+
+        df: dict[str, int] = defaultdict(int)
+        pseudo: list[dict[str, float]] = []
+        for i, tfs in enumerate(per_field_tf):
+            acc: dict[str, float] = defaultdict(float)
+            for fname, tf in tfs.items():
+                w, b = FIELD_WEIGHTS[fname], FIELD_B[fname]
+                norm = 1 - b + b * (lengths[fname][i] / avg[fname])
+                for term, count in tf.items():
+                    acc[term] += w * count / norm
+            pseudo.append(acc)
+            for term in acc:
+                df[term] += 1
+            self.doc_terms.append(frozenset(t for t in acc if not t.startswith("~")))
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for term, d in df.items():
+            self.idf[term] = math.log(1 + (n - d + 0.5) / (d + 0.5))
+            if term.startswith("~"):
+                continue
+            if "_" in term:
+                self.bigram_df[term] = d
+            else:
+                self.vocab_df[term] = d
+        for i, acc in enumerate(pseudo):
+            for term, tf in acc.items():
+                postings[term].append((i, self.idf[term] * tf * (K1 + 1) / (K1 + tf)))
+        self.postings = dict(postings)
+        self.max_idf = max(self.idf.values(), default=1.0)
+
+    # ------------------------------------------------------------------ query
+    def _repair(self, tokens: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+        """Replace syllables the catalog does not know by the closest ones it does."""
+        out = list(tokens)
+        repaired: list[tuple[str, str]] = []
+        for i, tok in enumerate(tokens):
+            if (
+                tok in self.vocab_df
+                or tok in lexicon.STOP_WORDS
+                or tok in lexicon.WEAK_WORDS
+                or not tok.isalpha()
+                or len(tok) < 3
+                or is_vietnamese_syllable(tok)
+            ):
+                continue
+            prev = out[i - 1] if i else ""
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            best = self._best_candidate(tok, prev, nxt)
+            if best and best != tok:
+                out[i] = best
+                repaired.append((tok, best))
+        # Real-word errors: a syllable the catalog does not know after a content syllable it
+        # does, where a final-letter variant forms a catalog bigram ("kết hôm" → "kết hôn").
+        for i in range(1, len(out)):
+            a, b = out[i - 1], out[i]
+            if (
+                a in lexicon.STOP_WORDS
+                or a not in self.vocab_df
+                or b in self.vocab_df
+                or b in lexicon.STOP_WORDS
+                or len(b) < 2
+            ):
+                continue
+            nxt = out[i + 1] if i + 1 < len(out) else ""
+            if nxt and "%s_%s" % (b, nxt) in self.bigram_df:
+                continue
+            cands = [
+                c
+                for c in self._edit_candidates(b)
+                if "%s_%s" % (a, c) in self.bigram_df and _final_confusion(b, c)
+            ]
+            if cands:
+                best = max(cands, key=lambda c: self.bigram_df["%s_%s" % (a, c)])
+                repaired.append((b, best))
+                out[i] = best
+        return out, repaired
+
+    def _edit_candidates(self, tok: str) -> set[str]:
+        found: set[str] = set()
+        for key in {tok} | _deletes(tok):
+            found.update(self._deletes.get(key, ()))
+            if key in self.vocab_df:
+                found.add(key)
+        found.discard(tok)
+        return found
+
+    def _best_candidate(self, tok: str, prev: str, nxt: str) -> str | None:
+        for cand in telex_candidates(tok):
+            if cand in self.vocab_df:
+                return cand
+        limit = 1 if len(tok) <= 6 else 2
+        scored: list[tuple[float, str]] = []
+        for cand in self._edit_candidates(tok):
+            dist = _damerau(tok, cand)
+            if dist > limit:
+                continue
+            context = 0.0
+            if prev and "%s_%s" % (prev, cand) in self.bigram_df:
+                context += 3
+            if nxt and "%s_%s" % (cand, nxt) in self.bigram_df:
+                context += 3
+            scored.append((context - dist + math.log1p(self.vocab_df[cand]) / 10, cand))
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        return scored[0][1]
+
+    def _apply_synonyms(self, tokens: list[str]) -> tuple[list[list[str]], list[str]]:
+        """Token lists to add to the query for every synonym phrase found in it."""
+        extra: list[list[str]] = []
+        used: list[str] = []
+        n = len(tokens)
+        for size in range(min(self._max_phrase, n), 0, -1):
+            for start in range(0, n - size + 1):
+                phrase = tuple(tokens[start : start + size])
+                expansion = self.synonyms.get(phrase)
+                if expansion is not None:
+                    extra.append(tokens_for_expansion(expansion))
+                    used.append(" ".join(phrase))
+        return extra, used
+
+    def query_terms(self, norm: Normalised) -> tuple[dict[str, float], Retrieval]:
+        tokens, repaired = self._repair(norm.folded)
+        extra, used = self._apply_synonyms(tokens)
+        weights: dict[str, float] = {}
+
+        def add(term: str, weight: float) -> None:
+            if weight > weights.get(term, 0.0):
+                weights[term] = weight
+
+        for seq in [tokens, *extra]:
+            for tok in seq:
+                add(tok, _term_weight(tok))
+            for a, b in itertools.pairwise(seq):
+                wa, wb = _term_weight(a), _term_weight(b)
+                if wa == 0 and wb == 0:
+                    continue
+                add("%s_%s" % (a, b), BIGRAM_WEIGHT * max(wa, wb))
+        if norm.has_diacritics:
+            repaired_from = {src for src, _ in repaired}
+            for tok in norm.tokens:
+                if tok.folded in repaired_from or _term_weight(tok.folded) == 0:
+                    continue
+                add("~" + tok.accented, ACCENT_WEIGHT * _term_weight(tok.folded))
+        content = [t for t in tokens if _term_weight(t) == 1.0]
+        expansion_content = {t for seq in extra for t in seq if _term_weight(t) == 1.0}
+        unknown = [t for t in content if t not in self.vocab_df]
+        info = Retrieval(
+            candidates=[],
+            tokens=tokens,
+            content_tokens=content + sorted(expansion_content - set(content)),
+            unknown_tokens=unknown,
+            repaired=repaired,
+            synonyms_used=used,
+        )
+        return weights, info
+
+    def search(self, norm: Normalised | str, *, limit: int = 5) -> Retrieval:
+        """Rank procedures for a (normalised) question."""
+        if isinstance(norm, str):
+            norm = normalise(norm)
+        weights, info = self.query_terms(norm)
+        scores: dict[int, float] = defaultdict(float)
+        for term, qw in weights.items():
+            if qw <= 0:
+                continue
+            for doc, contrib in self.postings.get(term, ()):
+                scores[doc] += qw * contrib
+        if not scores:
+            return info
+        top = sorted(scores.items(), key=lambda kv: -kv[1])[:RERANK_DEPTH]
+        best = top[0][1]
+        query_content = info.content_tokens
+        q_idf = {t: self.idf.get(t, self.max_idf) for t in query_content}
+        q_total = sum(q_idf.values())
+        qset = set(info.tokens) | {t for t in weights if "_" not in t and not t.startswith("~")}
+        out: list[tuple[Candidate, int]] = []
+        for doc, raw in top:
+            row = self.rows[doc]
+            names = self.name_terms[doc]
+            name_cov = len(names & qset) / len(names) if names else 0.0
+            terms = self.doc_terms[doc]
+            q_cov = sum(v for t, v in q_idf.items() if t in terms) / q_total if q_total else 0.0
+            final = raw / best + NAME_COVERAGE_WEIGHT * name_cov + QUERY_COVERAGE_WEIGHT * q_cov
+            cand = Candidate(
+                pk=row.pk,
+                code=row.code,
+                name=row.name,
+                score=final,
+                bm25=raw,
+                name_coverage=name_cov,
+                query_coverage=q_cov,
+            )
+            out.append((cand, row.popularity))
+        out.sort(key=lambda cp: (-cp[0].score, -cp[1]))
+        info.candidates = [c for c, _ in out[:limit]]
+        return info
+
+    def memory_terms(self) -> int:
+        return sum(len(p) for p in self.postings.values())
+
+
+def tokens_for_expansion(text: str) -> list[str]:
+    return folded_tokens(text)
+
+
+def default_synonym_rules() -> list[SynonymRule]:
+    return [
+        SynonymRule(tuple(key.split()), value) for key, value in lexicon.DEFAULT_SYNONYMS.items()
+    ]
+
+
+def merge_synonyms(
+    staff: Iterable[tuple[str, str, bool]],
+) -> list[SynonymRule]:
+    """Built-in rules overridden by staff rows ``(term, expansion, is_active)``."""
+    rules = {rule.phrase: rule.expansion for rule in default_synonym_rules()}
+    for term, expansion, active in staff:
+        phrase = tuple(fold_lower(term).split())
+        if not phrase:
+            continue
+        if not active:
+            rules.pop(phrase, None)
+        elif expansion:
+            rules[phrase] = expansion
+    return [SynonymRule(p, e) for p, e in rules.items()]
+
+
+# ---------------------------------------------------------------------- the process index
+_lock = threading.Lock()
+_state: dict[str, object] = {"index": None, "version": None, "checked": 0.0}
+
+
+def catalog_version() -> tuple:
+    """A cheap fingerprint of everything the index is built from (two aggregate queries)."""
+    from django.db.models import Count, Max
+
+    from congso.assistant.models import Synonym
+    from congso.catalog.models import Procedure
+
+    p = Procedure.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    s = Synonym.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    return (p["n"], p["at"], s["n"], s["at"])
+
+
+def load_rows() -> tuple[list[SourceRow], list[SynonymRule]]:
+    """Read the active catalog and the synonym table from the database."""
+    from django.db.models import Prefetch
+
+    from congso.assistant.models import Synonym
+    from congso.catalog.models import Procedure, RequiredDocument
+
+    aliases: dict[int, list[str]] = defaultdict(list)
+    staff: list[tuple[str, str, bool]] = []
+    for syn in Synonym.objects.all().only("term", "expansion", "procedure_id", "is_active"):
+        staff.append((syn.term, syn.expansion, syn.is_active))
+        if syn.procedure_id and syn.is_active:
+            aliases[syn.procedure_id].append(syn.term)
+    rows: list[SourceRow] = []
+    qs = (
+        Procedure.objects.active()
+        .select_related("field")
+        .prefetch_related(
+            Prefetch(
+                "required_documents", queryset=RequiredDocument.objects.only("name", "procedure_id")
+            )
+        )
+        .only("id", "code", "name", "synonyms", "result", "field__name", "popularity")
+        .order_by("id")
+    )
+    for proc in qs:
+        syns = [s for s in (proc.synonyms or []) if isinstance(s, str)]
+        rows.append(
+            SourceRow(
+                pk=proc.pk,
+                code=proc.code,
+                name=proc.name,
+                aliases=syns + aliases.get(proc.pk, []),
+                result=proc.result or "",
+                field_name=proc.field.name if proc.field_id else "",
+                documents=[d.name for d in proc.required_documents.all()],
+                popularity=proc.popularity,
+            )
+        )
+    return rows, merge_synonyms(staff)
+
+
+def build_index() -> Index:
+    rows, rules = load_rows()
+    return Index(rows, rules)
+
+
+def get_index(*, force_check: bool = False) -> Index:
+    """The process-wide index, rebuilt when the catalog or the synonyms changed.
+
+    The version check costs two aggregate queries and runs at most every
+    ``ASSISTANT_INDEX_CHECK_SECONDS`` (default 5 s) so that bursts of questions pay nothing.
+    """
+    from django.conf import settings
+
+    interval = float(getattr(settings, "ASSISTANT_INDEX_CHECK_SECONDS", 5.0))
+    now = time.monotonic()
+    index = _state["index"]
+    if (
+        isinstance(index, Index) and not force_check and now - float(_state["checked"]) < interval  # type: ignore[arg-type]
+    ):
+        return index
+    version = catalog_version()
+    with _lock:
+        index = _state["index"]
+        if not isinstance(index, Index) or _state["version"] != version:
+            index = build_index()
+            _state["index"] = index
+            _state["version"] = version
+        _state["checked"] = time.monotonic()
+    return index
+
+
+def reset_index() -> None:
+    """Forget the process index (tests, after bulk changes that bypass ``updated_at``)."""
+    with _lock:
+        _state.update({"index": None, "version": None, "checked": 0.0})
