@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -327,6 +328,79 @@ class _Rule(Flowable):
 
 # ---------------------------------------------------------------- builders
 
+#: "{field:so}" or "{field:so:20}" (width in mm) inside the number or date line.
+_FIELD_RE = re.compile(r"\{field:([A-Za-z_][A-Za-z0-9_]*)(?::(\d+(?:\.\d+)?))?\}")
+
+
+class _FieldLine(Flowable):
+    """A centred line of text with blank PDF form fields in it ("Số: [  ]/QĐ-UBND").
+
+    Under Decree 30 the number and date are given after the leader signs; the signer allows form
+    filling, and the clerk types them into these fields as an incremental update. Form fields use a
+    standard PDF font that lacks "Đ", so only the digits go in a field and the symbol stays printed.
+    """
+
+    def __init__(self, parts: list[str | tuple[str, float]], style: ParagraphStyle) -> None:
+        super().__init__()
+        self.parts = parts
+        self.font = style.fontName
+        self.size = style.fontSize
+        self.leading = style.leading
+        self.avail = 0.0
+
+    def _width(self, part: str | tuple[str, float]) -> float:
+        if isinstance(part, tuple):
+            return part[1]
+        return pdfmetrics.stringWidth(part, self.font, self.size)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.avail = avail_width
+        return avail_width, self.leading
+
+    def draw(self) -> None:
+        total = sum(self._width(p) for p in self.parts)
+        x = max((self.avail - total) / 2, 0)
+        baseline = self.leading - self.size
+        self.canv.setFont(self.font, self.size)
+        for part in self.parts:
+            if isinstance(part, tuple):
+                name, width = part
+                self.canv.acroForm.textfieldRelative(
+                    name=name,
+                    tooltip=name,
+                    x=x,
+                    y=baseline - 2,
+                    width=width,
+                    height=self.size + 3,
+                    fontName="Times-Roman",
+                    fontSize=self.size,
+                    borderStyle="underlined",
+                    borderWidth=0.5,
+                    borderColor=colors.black,
+                    fillColor=colors.white,
+                    textColor=colors.black,
+                    maxlen=20,
+                )
+            else:
+                self.canv.drawString(x, baseline, part)
+            x += self._width(part)
+
+
+def _line_with_fields(line: str, style: ParagraphStyle) -> Flowable:
+    if not _FIELD_RE.search(line):
+        return _RLParagraph(_text(line), style)
+    parts: list[str | tuple[str, float]] = []
+    pos = 0
+    for match in _FIELD_RE.finditer(line):
+        if match.start() > pos:
+            parts.append(line[pos : match.start()])
+        width = float(match.group(2) or 14) * mm
+        parts.append((match.group(1), width))
+        pos = match.end()
+    if pos < len(line):
+        parts.append(line[pos:])
+    return _FieldLine(parts, style)
+
 
 def _header(
     left: Sequence[str],
@@ -362,8 +436,8 @@ def _header(
             right_cell.append(_Rule(pdfmetrics.stringWidth(line, SERIF_BOLD, 13)))
 
     rows: list[list[Any]] = [[left_cell, right_cell]]
-    second_left = _RLParagraph(_text(number_line), st["number"]) if number_line else ""
-    second_right = _RLParagraph(_text(place_date_line), st["place_date"]) if place_date_line else ""
+    second_left = _line_with_fields(number_line, st["number"]) if number_line else ""
+    second_right = _line_with_fields(place_date_line, st["place_date"]) if place_date_line else ""
     if second_left or second_right:
         rows.append([second_left, second_right])
     table = _RLTable(rows, colWidths=[left_width, right_width])
@@ -648,7 +722,9 @@ def render_form(
 ) -> bytes:
     """Build an official A4 document and return the PDF bytes.
 
-    ``header_left``: the issuing agency, parent first (regular caps) and the agency itself last
+    ``number_line`` and ``place_date_line`` may contain ``{field:name}`` or
+    ``{field:name:width_mm}`` placeholders that become fillable PDF text fields (number and date
+    given after signature, Decree 30). ``header_left``: the issuing agency, parent first (regular caps) and the agency itself last
     (bold caps). ``header_right`` defaults to the national title and motto. ``recipients`` adds
     the "Nơi nhận:" list beside a single signature. ``qr_png`` is printed with ``qr_caption``
     at the left of the signature row; ``footer`` is printed at the bottom of every page. Text arguments are

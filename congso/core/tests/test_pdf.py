@@ -247,3 +247,34 @@ def test_rendered_page_is_a4_and_has_ink_in_the_header_corners(tmp_path: Path):
     )
     assert left.getextrema()[0] < 100
     assert right.getextrema()[0] < 100
+
+
+def test_number_and_date_placeholders_become_fillable_fields_after_signature():
+    data = pdf.render_form(
+        header_left=["ỦY BAN NHÂN DÂN", "TỈNH HẬU GIANG"],
+        number_line="Số: {field:so}/QĐ-UBND",
+        place_date_line="Hậu Giang, ngày {field:ngay:8} tháng {field:thang:8} năm 2026",
+        title="QUYẾT ĐỊNH",
+        body=[pdf.Para("Điều 1. Phê duyệt.")],
+        signatures=[pdf.Signature("CHỦ TỊCH", "Nguyễn Văn Bình")],
+    )
+
+    fields = PdfReader(io.BytesIO(data)).get_fields() or {}
+    assert {name: field.get("/FT") for name, field in fields.items()} == {
+        "so": "/Tx",
+        "ngay": "/Tx",
+        "thang": "/Tx",
+    }
+    text = pdf.pdf_text(data)
+    # The symbol with "Đ" stays printed in the embedded font; only digits go into the field.
+    assert "/QĐ-UBND" in text
+    assert "{field" not in text
+    # A clerk's later filling is an incremental update that keeps the signed bytes intact.
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(io.BytesIO(data), incremental=True)
+    writer.update_page_form_field_values(writer.pages[0], {"so": "125"}, auto_regenerate=False)
+    out = io.BytesIO()
+    writer.write(out)
+    assert out.getvalue().startswith(data)
+    assert PdfReader(io.BytesIO(out.getvalue())).get_fields()["so"].get("/V") == "125"
