@@ -49,12 +49,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     Flowable,
+    Frame,
     Image,
     KeepTogether,
     ListFlowable,
     ListItem,
-    SimpleDocTemplate,
+    PageTemplate,
     TableStyle,
 )
 from reportlab.platypus import PageBreak as _RLPageBreak
@@ -508,7 +510,11 @@ def _key_values(block: KeyValues, st: dict[str, ParagraphStyle]) -> list[Flowabl
 
 
 def _table(block: Table, st: dict[str, ParagraphStyle]) -> Flowable:
-    ncols = len(block.header) or (len(block.rows[0]) if block.rows else 1)
+    ncols = len(block.header) or max((len(row) for row in block.rows), default=1)
+    if any(len(row) > ncols for row in block.rows):
+        raise ValueError("a table row has more cells than the header (%d)" % ncols)
+    if block.widths and len(block.widths) != ncols:
+        raise ValueError("table widths must give one fraction per column (%d)" % ncols)
     fractions = list(block.widths) if block.widths else [1 / ncols] * ncols
     total = sum(fractions) or 1
     widths = [CONTENT_WIDTH * f / total for f in fractions]
@@ -752,7 +758,7 @@ def render_form(
     story.extend(closing)
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = BaseDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN_LEFT,
@@ -782,7 +788,30 @@ def render_form(
         canvas.restoreState()
         _draw_footer(canvas, footer)
 
-    doc.build(story, onFirstPage=first_page, onLaterPages=later_pages)
+    # Zero frame padding: the text block is exactly the Decree 30 margins, and full-width tables
+    # line up with paragraphs.
+    def frame() -> Frame:
+        return Frame(
+            MARGIN_LEFT,
+            MARGIN_BOTTOM,
+            CONTENT_WIDTH,
+            PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="body",
+        )
+
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                id="first", frames=[frame()], onPage=first_page, autoNextPageTemplate="later"
+            ),
+            PageTemplate(id="later", frames=[frame()], onPage=later_pages),
+        ]
+    )
+    doc.build(story)
     return buffer.getvalue()
 
 

@@ -278,3 +278,16 @@ def test_number_and_date_placeholders_become_fillable_fields_after_signature():
     writer.write(out)
     assert out.getvalue().startswith(data)
     assert PdfReader(io.BytesIO(out.getvalue())).get_fields()["so"].get("/V") == "125"
+
+
+def test_table_rows_wider_than_the_header_are_refused_not_truncated():
+    with pytest.raises(ValueError, match="more cells"):
+        receipt(body=[pdf.Table(["STT", "Tên"], [["1", "Tờ khai", "thừa"]])])
+    with pytest.raises(ValueError, match="widths"):
+        receipt(body=[pdf.Table(["STT", "Tên"], [["1", "Tờ khai"]], widths=[1, 2, 3])])
+
+
+def test_minimal_documents_render():
+    assert pdf.pdf_page_count(pdf.render_form(header_left=[], title="THÔNG BÁO")) == 1
+    headerless = pdf.render_form(header_left=["UBND"], body=[pdf.Table([], [["a", "b"], ["c"]])])
+    assert "c" in pdf.pdf_text(headerless).split()
