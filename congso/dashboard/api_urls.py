@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from congso.dashboard import api
+
+urlpatterns = [
+    path("dashboard/kpis/", api.KpiListApi.as_view(), name="dashboard-kpis"),
+    path("dashboard/indicators/", api.IndicatorListApi.as_view(), name="dashboard-indicators"),
+]
