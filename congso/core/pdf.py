@@ -45,6 +45,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -829,6 +830,68 @@ def _draw_footer(canvas: Canvas, footer: str) -> None:
     canvas.restoreState()
 
 
+# ---------------------------------------------------------------- signature stamps
+
+
+def signature_stamp_pdf(
+    lines: Sequence[str],
+    *,
+    width_mm: float = 70,
+    height_mm: float = 22,
+    size: float = 10,
+    image_png: bytes | None = None,
+    image_width_mm: float = 0,
+    color: str = "#000000",
+    border_color: str | None = "#1f4e9a",
+) -> bytes:
+    """A one-page PDF, exactly the stamp's size, to use as a pyHanko signature appearance.
+
+    pyHanko's text stamps need its optional OpenType support (uharfbuzz, fonttools) to embed a
+    Unicode font; without it they fall back to a standard font with no Vietnamese letters. This
+    renders the stamp with the embedded FreeSerif instead; pass the file to
+    ``pyhanko.stamp.StaticStampStyle.from_pdf_file(path, border_width=0)``. ``lines`` are printed
+    top-down (e.g. Decree 30, App. I §II.8: the number and symbol, then the signing time in
+    ISO 8601 at 10 pt); ``image_png`` (a signature or seal image with transparency) is drawn on the left.
+    """
+    register_fonts()
+    width, height = width_mm * mm, height_mm * mm
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(width, height), initialFontName=SERIF, initialFontSize=size)
+    canvas.setTitle("Chữ ký số")
+    text_left = 2 * mm
+    if image_png:
+        image_width = (image_width_mm or height_mm) * mm
+        canvas.drawImage(
+            ImageReader(io.BytesIO(image_png)),
+            1 * mm,
+            1 * mm,
+            width=image_width - 2 * mm,
+            height=height - 2 * mm,
+            preserveAspectRatio=True,
+            mask="auto",
+        )
+        text_left = image_width + 1 * mm
+    if border_color:
+        canvas.setStrokeColor(colors.HexColor(border_color))
+        canvas.setLineWidth(0.8)
+        canvas.rect(0.4, 0.4, width - 0.8, height - 0.8)
+    canvas.setFillColor(colors.HexColor(color))
+    leading = size * 1.25
+    max_width = width - text_left - 2 * mm
+    y = height - 1.5 * mm - size
+    for line in lines:
+        font_size = size
+        # Shrink a long line instead of letting it run out of the stamp.
+        while font_size > 6 and pdfmetrics.stringWidth(line, SERIF, font_size) > max_width:
+            font_size -= 0.5
+        canvas.setFont(SERIF, font_size)
+        canvas.drawString(text_left, y, line)
+        y -= leading
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
 # ---------------------------------------------------------------- reading back
 
 
@@ -872,6 +935,7 @@ __all__ = [
     "pdf_text",
     "register_fonts",
     "render_form",
+    "signature_stamp_pdf",
     "vn_date_words",
     "vn_place_date",
 ]

@@ -291,3 +291,107 @@ def test_minimal_documents_render():
     assert pdf.pdf_page_count(pdf.render_form(header_left=[], title="THÔNG BÁO")) == 1
     headerless = pdf.render_form(header_left=["UBND"], body=[pdf.Table([], [["a", "b"], ["c"]])])
     assert "c" in pdf.pdf_text(headerless).split()
+
+
+def _self_signed() -> tuple[object, object]:
+    """A throw-away signing certificate (CN with Vietnamese letters) for pyHanko."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Nguyễn Văn Bình")])
+    now = dt.datetime.now(dt.UTC)
+    usage = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=True,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(usage, critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    der_key = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return (
+        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        asn1_keys.PrivateKeyInfo.load(der_key),
+    )
+
+
+def test_stamp_pdf_signs_with_pyhanko_and_shows_vietnamese(tmp_path: Path):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.stamp import StaticStampStyle
+    from pyhanko_certvalidator import ValidationContext
+
+    stamp = pdf.signature_stamp_pdf(
+        ["Ký bởi: Nguyễn Văn Bình", "Số: 125/QĐ-UBND", "Thời gian: 2026-11-25T10:15:00+07:00"]
+    )
+    assert "Ký bởi: Nguyễn Văn Bình" in pdf.pdf_text(stamp)
+    assert all(fonts_used(stamp).values())
+    stamp_path = tmp_path / "stamp.pdf"
+    stamp_path.write_bytes(stamp)
+    document = receipt()
+    cert, key = _self_signed()
+    signer = signers.SimpleSigner(signing_cert=cert, signing_key=key, cert_registry=None)
+
+    pdf_signer = signers.PdfSigner(
+        signers.PdfSignatureMetadata(field_name="LanhDao"),
+        signer=signer,
+        stamp_style=StaticStampStyle.from_pdf_file(str(stamp_path), border_width=0),
+        new_field_spec=fields.SigFieldSpec("LanhDao", box=(330, 60, 528, 122)),
+    )
+    signed = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(document))).getvalue()
+
+    assert signed.startswith(document)
+    embedded = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0]
+    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[cert]))
+    assert status.intact and status.valid
+    (tmp_path / "signed.pdf").write_bytes(signed)
+    if shutil.which("pdftoppm"):
+        subprocess.run(  # noqa: S603
+            [
+                "pdftoppm",
+                "-r",
+                "100",
+                "-png",
+                "-singlefile",
+                "-x",
+                "440",
+                "-y",
+                "940",  # noqa: S607
+                "-W",
+                "360",
+                "-H",
+                "120",
+                str(tmp_path / "signed.pdf"),
+                str(tmp_path / "stamp"),
+            ],
+            check=True,
+            timeout=60,
+        )
+        from PIL import Image
+
+        assert Image.open(tmp_path / "stamp.png").convert("L").getextrema()[0] < 100
