@@ -263,14 +263,12 @@ def _competent_agency(procedure: Any, receiving: Agency | None) -> Agency | None
 
 
 def _online_receiving_agency(procedure: Any, handling: Agency) -> Agency:
-    """Where an online dossier lands: the handling agency's own desk if it receives the
-    procedure, else the procedure's one-stop centre (TTPVHCC), else the handling agency."""
-    receivers = list(procedure.receiving_agencies.all())
-    if handling in receivers or not receivers:
-        return handling
-    for candidate in receivers:
-        if candidate.kind == Agency.Kind.SERVICE_CENTER:
-            return candidate
+    """Where an online dossier lands: the province's one-stop centre (TTPVHCC) when it receives
+    the procedure, else the handling agency's own desk (communes receive their own)."""
+    if handling.kind != Agency.Kind.COMMUNE:
+        for candidate in procedure.receiving_agencies.all():
+            if candidate.kind == Agency.Kind.SERVICE_CENTER:
+                return candidate
     return handling
 
 
