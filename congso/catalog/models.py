@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+
 from simple_history.models import HistoricalRecords
 
 from congso.agencies.models import Agency
+from congso.core import vntext
 
 
 class Field(models.Model):
@@ -49,25 +51,30 @@ class Procedure(models.Model):
 
     code = models.CharField("mã thủ tục", max_length=40, unique=True)
     name = models.CharField("tên thủ tục", max_length=500)
-    field = models.ForeignKey(Field, verbose_name="lĩnh vực", on_delete=models.PROTECT,
-                              related_name="procedures")
+    field = models.ForeignKey(
+        Field, verbose_name="lĩnh vực", on_delete=models.PROTECT, related_name="procedures"
+    )
     level = models.CharField("cấp thực hiện", max_length=20, choices=Level.choices)
     competent_agency = models.CharField("cơ quan có thẩm quyền", max_length=300)
     receiving_agencies = models.ManyToManyField(
         Agency, verbose_name="cơ quan tiếp nhận", related_name="procedures", blank=True
     )
     processing_time_value = models.PositiveIntegerField("thời hạn giải quyết")
-    processing_time_unit = models.CharField("đơn vị thời hạn", max_length=20,
-                                            choices=TimeUnit.choices,
-                                            default=TimeUnit.WORKING_DAYS)
+    processing_time_unit = models.CharField(
+        "đơn vị thời hạn", max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
     processing_time_note = models.TextField("ghi chú thời hạn", blank=True)
     steps = models.JSONField("trình tự thực hiện", default=list, blank=True)
     who_may_apply = models.TextField("đối tượng thực hiện", blank=True)
     conditions = models.TextField("yêu cầu, điều kiện", blank=True)
     result = models.TextField("kết quả thực hiện")
     legal_basis = models.JSONField("căn cứ pháp lý", default=list)
-    online_level = models.CharField("mức độ dịch vụ công trực tuyến", max_length=20,
-                                    choices=OnlineLevel.choices, default=OnlineLevel.PARTIAL)
+    online_level = models.CharField(
+        "mức độ dịch vụ công trực tuyến",
+        max_length=20,
+        choices=OnlineLevel.choices,
+        default=OnlineLevel.PARTIAL,
+    )
     synonyms = models.JSONField("tên gọi khác (từ đồng nghĩa)", default=list, blank=True)
     form = models.JSONField("biểu mẫu trực tuyến", default=dict, blank=True)
     source_note = models.TextField("ghi chú nguồn", blank=True)
@@ -76,9 +83,13 @@ class Procedure(models.Model):
     #: Diacritic-free, lower-case text of name, synonyms, field and result, filled by the
     #: catalog services; the search indexes read it.
     search_text = models.TextField(editable=False, blank=True)
+    #: Diacritic-free, lower-case name (exact-name lookups and the heaviest search column).
+    name_folded = models.CharField(max_length=500, editable=False, blank=True, db_index=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[receiving_agencies])
+    history = HistoricalRecords(
+        m2m_fields=[receiving_agencies], excluded_fields=["search_text", "name_folded"]
+    )
     objects = ProcedureQuerySet.as_manager()
 
     class Meta:
@@ -90,8 +101,26 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # The search columns are derived from the row itself; filling them here keeps the
+        # full-text indexes (an SQLite FTS5 table fed by triggers, a PostgreSQL generated
+        # tsvector) right even for rows written outside the catalog services.
+        self.fill_search_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "name_folded"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("catalog:procedure-detail", kwargs={"code": self.code})
+
+    def fill_search_fields(self) -> None:
+        """Compute ``name_folded`` and ``search_text`` from name, synonyms, field and result."""
+        field_name = self.field.name if self.field_id else ""
+        synonyms = [str(s) for s in (self.synonyms or []) if s]
+        self.name_folded = " ".join(vntext.folded_tokens(self.name))
+        parts = [self.name, *synonyms, field_name, self.result or ""]
+        self.search_text = " ".join(" ".join(vntext.folded_tokens(p)) for p in parts if p)
 
     @property
     def is_full_online(self) -> bool:
@@ -133,15 +162,20 @@ class RequiredDocument(models.Model):
         ORIGINAL = "original", "Bản chính"
         COPY = "copy", "Bản sao"
         CERTIFIED_COPY = "certified_copy", "Bản sao có chứng thực"
-        ORIGINAL_OR_CERTIFIED_COPY = "original_or_certified_copy", "Bản chính hoặc bản sao có chứng thực"
+        ORIGINAL_OR_CERTIFIED_COPY = (
+            "original_or_certified_copy",
+            "Bản chính hoặc bản sao có chứng thực",
+        )
         PRESENT_ORIGINAL = "present_original", "Xuất trình bản chính"
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE,
-                                  related_name="required_documents")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="required_documents"
+    )
     position = models.PositiveSmallIntegerField("thứ tự", default=0)
     name = models.CharField("tên giấy tờ", max_length=500)
-    original_or_copy = models.CharField("loại bản", max_length=40, choices=Form.choices,
-                                        default=Form.ORIGINAL)
+    original_or_copy = models.CharField(
+        "loại bản", max_length=40, choices=Form.choices, default=Form.ORIGINAL
+    )
     copies = models.PositiveSmallIntegerField("số lượng", default=1)
     mandatory = models.BooleanField("bắt buộc", default=True)
     condition = models.CharField("điều kiện (nếu có)", max_length=500, blank=True)
