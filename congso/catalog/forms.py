@@ -20,12 +20,14 @@ class ProcedureSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [  # type: ignore[attr-defined]("", "Tất cả lĩnh vực")] + [
+        field_choices = [("", "Tất cả lĩnh vực")] + [
             (f["slug"], "%s (%d)" % (f["name"], f["count"])) for f in selectors.fields_with_counts()
         ]
-        self.fields["agency"].choices = [  # type: ignore[attr-defined]("", "Tất cả cơ quan")] + [
+        agency_choices = [("", "Tất cả cơ quan")] + [
             (a.slug, a.display_name) for a in selectors.agencies_with_procedures()
         ]
+        self.fields["field"].choices = field_choices  # type: ignore[attr-defined]
+        self.fields["agency"].choices = agency_choices  # type: ignore[attr-defined]
 
     def search_arguments(self) -> dict[str, str]:
         """The valid parts of the query (an invalid filter is reported and ignored)."""
