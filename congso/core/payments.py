@@ -29,7 +29,7 @@ from django.utils.module_loading import import_string
 
 from congso.core import formatting, vntext
 from congso.core.exceptions import ApplicationError
-from congso.core.qr import qr_png
+from congso.core.qr import png_data_uri, qr_png
 
 # ---------------------------------------------------------------- data
 
@@ -53,6 +53,11 @@ class PaymentRequest:
     instructions: list[str]
     account: dict[str, str] = field(default_factory=dict)
     is_demo: bool = False
+
+    @property
+    def qr_data_uri(self) -> str:
+        """The QR image for ``<img src="{{ payment.qr_data_uri }}">``."""
+        return png_data_uri(self.qr_png)
 
 
 @dataclass(frozen=True)

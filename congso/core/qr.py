@@ -6,6 +6,7 @@ counter; segno raises it further on its own when the payload leaves spare capaci
 
 from __future__ import annotations
 
+import base64
 import io
 
 import segno
@@ -25,6 +26,16 @@ def qr_png(data: str, scale: int = 4) -> bytes:
     buffer = io.BytesIO()
     _make(data).save(buffer, kind="png", scale=max(1, int(scale)), border=QUIET_ZONE)
     return buffer.getvalue()
+
+
+def png_data_uri(png: bytes) -> str:
+    """ "data:image/png;base64,…" for an ``<img src>`` (pages, e-mails, print views)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def qr_data_uri(data: str, scale: int = 4) -> str:
+    """A QR code as a PNG data URI."""
+    return png_data_uri(qr_png(data, scale=scale))
 
 
 def qr_svg(data: str, *, title: str = "", css_class: str = "qr") -> str:

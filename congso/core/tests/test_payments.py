@@ -173,6 +173,7 @@ def test_request_carries_png_qr_and_vietnamese_instructions(provider):
     request = provider.create_request(reference=CODE, amount=1_500_000, description="Phí")
 
     assert request.qr_png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert request.qr_data_uri.startswith("data:image/png;base64,iVBOR")
     assert Image.open(io.BytesIO(request.qr_png)).size[0] >= 200
     text = "\n".join(request.instructions)
     assert "Ngân hàng nhận: BIDV" in text

@@ -370,22 +370,17 @@ def test_stamp_pdf_signs_with_pyhanko_and_shows_vietnamese(tmp_path: Path):
     status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[cert]))
     assert status.intact and status.valid
     (tmp_path / "signed.pdf").write_bytes(signed)
-    if shutil.which("pdftoppm"):
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm:
+        crop = ["-x", "440", "-y", "940", "-W", "360", "-H", "120"]
         subprocess.run(  # noqa: S603
             [
-                "pdftoppm",
+                pdftoppm,
                 "-r",
                 "100",
                 "-png",
                 "-singlefile",
-                "-x",
-                "440",
-                "-y",
-                "940",  # noqa: S607
-                "-W",
-                "360",
-                "-H",
-                "120",
+                *crop,
                 str(tmp_path / "signed.pdf"),
                 str(tmp_path / "stamp"),
             ],

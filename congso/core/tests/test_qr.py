@@ -73,3 +73,14 @@ def test_png_decodes_back_to_the_data_with_a_real_reader(tmp_path):
     ).stdout.strip()
 
     assert decoded == LOOKUP_URL
+
+
+def test_data_uri_embeds_the_png():
+    import base64
+
+    from congso.core.qr import qr_data_uri
+
+    uri = qr_data_uri(LOOKUP_URL, scale=2)
+
+    assert uri.startswith("data:image/png;base64,")
+    assert base64.b64decode(uri.split(",", 1)[1]) == qr_png(LOOKUP_URL, scale=2)
