@@ -257,6 +257,7 @@ def indicators_table(rows: Sequence[IndicatorRow], *, title: str) -> Table:
             Column("Cùng kỳ năm trước", "dec"),
             Column("Tăng trưởng so cùng kỳ", "pct"),
             Column("Nguồn", width=40),
+            Column("Ghi chú", width=40),
             Column("Minh hoạ"),
         ],
         rows=[
@@ -273,6 +274,7 @@ def indicators_table(rows: Sequence[IndicatorRow], *, title: str) -> Table:
                 r.value.same_period_last_year,
                 None if r.growth_pct is None else r.growth_pct / 100,
                 r.value.source,
+                r.value.note,
                 Cell("x" if r.value.is_demo else "", badge="badge-warn" if r.value.is_demo else ""),
             ]
             for r in rows

@@ -91,7 +91,8 @@ def indicator_value_save(
 
 
 def _plain(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
+    # Normalised so that 10.0000 read back from the database equals 10 typed in.
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else value
 
 
 # ---------------------------------------------------------------- Excel import
@@ -264,10 +265,19 @@ def indicators_import_xlsx(*, actor: Any, file: IO[bytes] | str) -> ImportReport
         raise ApplicationError("Không đọc được tệp Excel (.xlsx): %s" % exc) from exc
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise ApplicationError("Tệp Excel trống.")
-    cols = _header_map(header)
+    # The header is the first of the top rows naming at least three known columns, so that an
+    # export of the indicators page (title lines above its header) imports as it is.
+    cols: dict[str, int] = {}
+    header_line = 0
+    for header_line in range(1, 7):
+        header = next(rows, None)
+        if header is None:
+            break
+        cols = _header_map(header)
+        if len(cols) >= 3:
+            break
+    if not cols:
+        raise ApplicationError("Tệp Excel trống hoặc không có dòng tiêu đề.")
     missing = [k for k in ("period_type", "year", "value") if k not in cols]
     if "code" not in cols and "name" not in cols:
         missing.insert(0, "code")
@@ -283,7 +293,7 @@ def indicators_import_xlsx(*, actor: Any, file: IO[bytes] | str) -> ImportReport
         )
     parsed: list[tuple[int, dict[str, Any]]] = []
     report = ImportReport()
-    for line, cells in enumerate(rows, start=2):
+    for line, cells in enumerate(rows, start=header_line + 1):
         if not cells or all(c is None or str(c).strip() == "" for c in cells):
             continue
         try:
