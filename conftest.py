@@ -13,6 +13,7 @@ os.environ.setdefault("CONGSO_TESTING", "1")
 def _media_root(tmp_path, settings):  # type: ignore[no-untyped-def]
     """Each test writes uploaded files under its own temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VAR_DIR = tmp_path / "var"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
 

@@ -235,7 +235,21 @@ EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cổng dịch vụ công <no-reply@congso.local>")
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 SMS_BACKEND = env_str("SMS_BACKEND", "congso.core.notify.OutboxSmsBackend")
+# Vietnamese brand-name SMS routes often require unaccented text (160 vs 70 characters/segment).
+SMS_STRIP_DIACRITICS = env_bool("SMS_STRIP_DIACRITICS", True)
+ZALO_OA_ACCESS_TOKEN = env_str("ZALO_OA_ACCESS_TOKEN", "")
+ZALO_ZNS_TEMPLATE_ID = env_str("ZALO_ZNS_TEMPLATE_ID", "")
+
+# ---------------------------------------------------------------- payments
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "vietqr")
+# Demo account unless configured; the payment page says so.
+VIETQR_BANK_BIN = env_str("VIETQR_BANK_BIN", "")
+VIETQR_ACCOUNT_NO = env_str("VIETQR_ACCOUNT_NO", "")
+VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "")
 
 # ---------------------------------------------------------------- the province
 PROVINCE_NAME = env_str("PROVINCE_NAME", "tỉnh Hậu Giang")
