@@ -224,6 +224,16 @@ def candidates_answer(procs: list[Any], aspect: str) -> Answer:
     return Answer("\n".join(lines), links)
 
 
+def with_alternatives(answer: Answer, alternatives: list[Any]) -> Answer:
+    """The answer for the best match, followed by the other candidates (when unsure)."""
+    if not alternatives:
+        return answer
+    lines = [answer.text, "Nếu bạn hỏi thủ tục khác, có thể là:"]
+    for proc in alternatives:
+        lines.append("• %s (mã %s): %s" % (proc.name, proc.code, procedure_url(proc.code)))
+    return Answer("\n".join(lines), answer.links)
+
+
 def decline_answer(suggestions: list[Any]) -> Answer:
     lines = [DECLINE_TEXT]
     links = [Link("Danh mục thủ tục hành chính", "/thu-tuc/")]

@@ -27,9 +27,11 @@ _ID_RE = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
 _LONG_DIGITS_RE = re.compile(r"(?<!\d)\d(?:[\s.-]?\d){7,}(?!\d)")
 
 #: Abstention and confidence thresholds (calibrated on the development split).
-MIN_QUERY_COVERAGE = 0.5
-CONFIDENT_COVERAGE = 0.75
-CONFIDENT_MARGIN = 0.12
+MIN_COVERAGE_WITH_PHRASE = 0.3
+MIN_COVERAGE_WITHOUT_PHRASE = 0.6
+CONFIDENT_COVERAGE = 0.6
+CONFIDENT_MARGIN = 0.1
+AMBIGUOUS_MARGIN = 0.03
 
 
 def extract_dossier_codes(text: str) -> list[str]:
@@ -116,22 +118,33 @@ def small_talk(norm: Normalised) -> str:
 class Decision:
     """What to do with a procedure question after retrieval."""
 
-    kind: str  # "answer", "clarify" or "decline"
+    kind: str  # "answer", "tentative" (answer + alternatives), "clarify" (list) or "decline"
     reason: str
 
 
 def decide(retrieval: Retrieval) -> Decision:
-    """Answer, propose the top candidates, or decline (never a random procedure)."""
+    """Answer, propose the top candidates, or decline (never a random procedure).
+
+    Evidence that the question is about the top procedure: a two-syllable phrase of the
+    question found in it ("khai sinh", "kết hôn" — single syllables match by accident far
+    more often), and the share of the question's content words it explains. A phrase match
+    with a reasonable share, or a high share alone, is accepted.
+    """
     top = retrieval.top
     if top is None:
         return Decision("decline", "no_match")
     known = [t for t in retrieval.content_tokens if t not in retrieval.unknown_tokens]
-    if not known:
+    if not known and top.bigram_evidence == 0:
         return Decision("decline", "no_known_word")
-    if top.query_coverage < MIN_QUERY_COVERAGE:
-        return Decision("decline", "low_coverage")
+    if top.bigram_evidence > 0:
+        if top.query_coverage < MIN_COVERAGE_WITH_PHRASE:
+            return Decision("decline", "low_coverage")
+    elif top.query_coverage < MIN_COVERAGE_WITHOUT_PHRASE:
+        return Decision("decline", "no_phrase")
     second = retrieval.candidates[1] if len(retrieval.candidates) > 1 else None
     margin = (top.score - second.score) / top.score if second else 1.0
+    if margin < AMBIGUOUS_MARGIN:
+        return Decision("clarify", "tie")
     if top.query_coverage < CONFIDENT_COVERAGE or margin < CONFIDENT_MARGIN:
-        return Decision("clarify", "ambiguous")
+        return Decision("tentative", "unsure")
     return Decision("answer", "confident")

@@ -53,9 +53,8 @@ DEFAULT_SYNONYMS: dict[str, str] = {
     "nguoi tay": "người nước ngoài",
     "quoc tich": "quốc tịch nước ngoài",
     # Countries whose citizens most often marry or work in Vietnam (a foreign element).
-    **{
-        country: "nước ngoài"
-        for country in (
+    **dict.fromkeys(
+        (
             "han quoc",
             "nguoi han",
             "nhat ban",
@@ -69,7 +68,7 @@ DEFAULT_SYNONYMS: dict[str, str] = {
             "thai lan",
             "nguoi thai",
             "campuchia",
-            "lao",
+            "nuoc lao",
             "malaysia",
             "philippines",
             "indonesia",
@@ -97,8 +96,9 @@ DEFAULT_SYNONYMS: dict[str, str] = {
             "tay ban nha",
             "new zealand",
             "nguoi hoa",
-        )
-    },
+        ),
+        "nước ngoài",
+    ),
     "viet kieu": "yếu tố nước ngoài",
     "trich luc": "trích lục hộ tịch",
     "ban sao giay khai sinh": "bản sao trích lục hộ tịch",
@@ -146,7 +146,6 @@ DEFAULT_SYNONYMS: dict[str, str] = {
     "xe may": "xe mô tô",
     # Lost / expired papers → reissue / exchange.
     "bi mat": "cấp lại",
-    "lam mat": "cấp lại",
     "danh mat": "cấp lại",
     "that lac": "cấp lại",
     "het han": "cấp đổi",
@@ -324,8 +323,7 @@ WEAK_WORDS: frozenset[str] = frozenset(
         "lam",
         "nop",
         "nhan",
-        "ket",
-        "qua",
+        "moi",
         "phi",
         "le",
         "tien",
@@ -400,7 +398,6 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
         "yeu cau gi",
         "ban sao",
         "ban chinh",
-        "to khai",
     ),
     "fee": (
         "le phi",
@@ -538,3 +535,13 @@ GREETING_WORDS: frozenset[str] = frozenset(
 )
 THANKS_PHRASES: tuple[str, ...] = ("cam on", "thank", "thanks", "tks", "thank you", "camon")
 GREETING_PHRASES: tuple[str, ...] = ("xin chao", "chao", "hello", "hi", "alo")
+
+
+#: Syllables of the aspect, status and filler cues: they say what the question asks about a
+#: procedure, not which procedure, so a procedure lacking them is not penalised.
+CUE_WORDS: frozenset[str] = frozenset(
+    word
+    for phrases in [*ASPECT_CUES.values(), STATUS_CUES, QUESTION_FILLERS]
+    for phrase in phrases
+    for word in phrase.split()
+)

@@ -269,8 +269,10 @@ def normalise(text: str) -> Normalised:
     tokens: list[Token] = []
     expansions: list[tuple[str, str]] = []
     for raw in _TOKEN_RE.findall(clean.lower()):
-        raw = _squeeze(raw)
         words, changed = _expand(raw)
+        if not changed and _REPEAT_RE.search(raw):
+            raw = _squeeze(raw)
+            words, changed = _expand(raw)
         if changed:
             expansions.append((raw, " ".join(words)))
         for word in words:

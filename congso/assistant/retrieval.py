@@ -60,6 +60,7 @@ FIELD_B: dict[str, float] = {
 ACCENTED_FIELDS = ("name", "aliases", "result")
 K1 = 1.2
 ACCENT_WEIGHT = 0.35
+EXPANSION_WEIGHT = 0.8
 WEAK_WEIGHT = 0.3
 BIGRAM_WEIGHT = 1.0
 RERANK_DEPTH = 30
@@ -99,6 +100,8 @@ class Candidate:
     bm25: float
     name_coverage: float
     query_coverage: float
+    #: IDF of the rarest two-syllable phrase of the question found in the procedure.
+    bigram_evidence: float = 0.0
 
 
 @dataclass
@@ -111,6 +114,8 @@ class Retrieval:
     unknown_tokens: list[str]
     repaired: list[tuple[str, str]]
     synonyms_used: list[str]
+    optional_tokens: list[str] = field(default_factory=list)
+    bigrams: list[str] = field(default_factory=list)
 
     @property
     def top(self) -> Candidate | None:
@@ -299,7 +304,6 @@ class Index:
                 a in lexicon.STOP_WORDS
                 or a not in self.vocab_df
                 or b in self.vocab_df
-                or b in lexicon.STOP_WORDS
                 or len(b) < 2
             ):
                 continue
@@ -347,53 +351,72 @@ class Index:
         scored.sort(reverse=True)
         return scored[0][1]
 
-    def _apply_synonyms(self, tokens: list[str]) -> tuple[list[list[str]], list[str]]:
-        """Token lists to add to the query for every synonym phrase found in it."""
+    def _apply_synonyms(self, tokens: list[str]) -> tuple[list[list[str]], list[str], set[int]]:
+        """Token lists to add for every synonym phrase found, and the positions they explain."""
         extra: list[list[str]] = []
         used: list[str] = []
+        explained: set[int] = set()
         n = len(tokens)
         for size in range(min(self._max_phrase, n), 0, -1):
             for start in range(0, n - size + 1):
                 phrase = tuple(tokens[start : start + size])
                 expansion = self.synonyms.get(phrase)
                 if expansion is not None:
-                    extra.append(tokens_for_expansion(expansion))
+                    extra.append(folded_tokens(expansion))
                     used.append(" ".join(phrase))
-        return extra, used
+                    explained.update(range(start, start + size))
+        return extra, used, explained
 
     def query_terms(self, norm: Normalised) -> tuple[dict[str, float], Retrieval]:
+        """Weighted query terms, and the evidence later used to judge a match."""
         tokens, repaired = self._repair(norm.folded)
-        extra, used = self._apply_synonyms(tokens)
+        extra, used, explained = self._apply_synonyms(tokens)
         weights: dict[str, float] = {}
 
         def add(term: str, weight: float) -> None:
             if weight > weights.get(term, 0.0):
                 weights[term] = weight
 
-        for seq in [tokens, *extra]:
+        bigrams: set[str] = set()
+        for seq, scale in [(tokens, 1.0)] + [(e, EXPANSION_WEIGHT) for e in extra]:
             for tok in seq:
-                add(tok, _term_weight(tok))
-            for a, b in itertools.pairwise(seq):
+                add(tok, scale * _term_weight(tok))
+            for a, b in zip(seq, seq[1:], strict=False):
                 wa, wb = _term_weight(a), _term_weight(b)
                 if wa == 0 and wb == 0:
                     continue
-                add("%s_%s" % (a, b), BIGRAM_WEIGHT * max(wa, wb))
+                add("%s_%s" % (a, b), scale * BIGRAM_WEIGHT * max(wa, wb))
+                if max(wa, wb) == 1.0:
+                    bigrams.add("%s_%s" % (a, b))
         if norm.has_diacritics:
             repaired_from = {src for src, _ in repaired}
             for tok in norm.tokens:
                 if tok.folded in repaired_from or _term_weight(tok.folded) == 0:
                     continue
                 add("~" + tok.accented, ACCENT_WEIGHT * _term_weight(tok.folded))
-        content = [t for t in tokens if _term_weight(t) == 1.0]
-        expansion_content = {t for seq in extra for t in seq if _term_weight(t) == 1.0}
-        unknown = [t for t in content if t not in self.vocab_df]
+        # Coverage counts the question's own content words that no synonym explained and the
+        # content words of the expansions; words of the aspect cues ("trực tuyến", "bản sao")
+        # count only when the procedure has them.
+        required: list[str] = []
+        optional: list[str] = []
+        for i, tok in enumerate(tokens):
+            if i in explained or _term_weight(tok) < 1.0:
+                continue
+            (optional if tok in lexicon.CUE_WORDS else required).append(tok)
+        for seq in extra:
+            for tok in seq:
+                if _term_weight(tok) == 1.0 and tok not in required:
+                    required.append(tok)
+        unknown = [t for t in required if t not in self.vocab_df]
         info = Retrieval(
             candidates=[],
             tokens=tokens,
-            content_tokens=content + sorted(expansion_content - set(content)),
+            content_tokens=required,
             unknown_tokens=unknown,
             repaired=repaired,
             synonyms_used=used,
+            optional_tokens=optional,
+            bigrams=sorted(bigrams),
         )
         return weights, info
 
@@ -412,9 +435,8 @@ class Index:
             return info
         top = sorted(scores.items(), key=lambda kv: -kv[1])[:RERANK_DEPTH]
         best = top[0][1]
-        query_content = info.content_tokens
-        q_idf = {t: self.idf.get(t, self.max_idf) for t in query_content}
-        q_total = sum(q_idf.values())
+        req_idf = {t: self.idf.get(t, self.max_idf) for t in info.content_tokens}
+        opt_idf = {t: self.idf.get(t, self.max_idf) for t in info.optional_tokens}
         qset = set(info.tokens) | {t for t in weights if "_" not in t and not t.startswith("~")}
         out: list[tuple[Candidate, int]] = []
         for doc, raw in top:
@@ -422,7 +444,11 @@ class Index:
             names = self.name_terms[doc]
             name_cov = len(names & qset) / len(names) if names else 0.0
             terms = self.doc_terms[doc]
-            q_cov = sum(v for t, v in q_idf.items() if t in terms) / q_total if q_total else 0.0
+            matched = sum(v for t, v in req_idf.items() if t in terms)
+            matched += sum(v for t, v in opt_idf.items() if t in terms)
+            missing = sum(v for t, v in req_idf.items() if t not in terms)
+            q_cov = matched / (matched + missing) if matched + missing else 0.0
+            evidence = max((self.idf[b] for b in info.bigrams if b in terms), default=0.0)
             final = raw / best + NAME_COVERAGE_WEIGHT * name_cov + QUERY_COVERAGE_WEIGHT * q_cov
             cand = Candidate(
                 pk=row.pk,
@@ -432,6 +458,7 @@ class Index:
                 bm25=raw,
                 name_coverage=name_cov,
                 query_coverage=q_cov,
+                bigram_evidence=evidence,
             )
             out.append((cand, row.popularity))
         out.sort(key=lambda cp: (-cp[0].score, -cp[1]))
@@ -440,10 +467,6 @@ class Index:
 
     def memory_terms(self) -> int:
         return sum(len(p) for p in self.postings.values())
-
-
-def tokens_for_expansion(text: str) -> list[str]:
-    return folded_tokens(text)
 
 
 def default_synonym_rules() -> list[SynonymRule]:

@@ -215,19 +215,18 @@ def answer_question(
     result.procedures = _hits(retrieval.candidates)
     pks = [c.pk for c in retrieval.candidates]
     procs = _procedures_by_pk(pks)
-    if decision.kind == "clarify":
-        in_context = next((c for c in retrieval.candidates if c.code == context), None)
-        if in_context is None:
-            result.confident = False
-            return finish(
-                answers.candidates_answer([procs[pk] for pk in pks if pk in procs], aspect)
-            )
-        top_pk = in_context.pk
-    else:
-        top_pk = pks[0]
+    in_context = next((c for c in retrieval.candidates if c.code == context), None)
+    if decision.kind == "clarify" and in_context is None:
+        result.confident = False
+        return finish(answers.candidates_answer([procs[pk] for pk in pks if pk in procs], aspect))
+    top_pk = in_context.pk if decision.kind != "answer" and in_context else pks[0]
     proc = procs[top_pk]
     ctx["procedure"] = proc.code
-    return finish(answers.procedure_answer(proc, aspect))
+    answer = answers.procedure_answer(proc, aspect)
+    if decision.kind == "tentative" and in_context is None:
+        result.confident = False
+        answer = answers.with_alternatives(answer, [procs[pk] for pk in pks[1:] if pk in procs])
+    return finish(answer)
 
 
 def assistant_ask(

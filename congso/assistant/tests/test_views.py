@@ -1,0 +1,86 @@
+"""The chat page without JavaScript (form POST + redirect) and with htmx; the widget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.test import Client
+
+from congso.assistant.models import Feedback, QuestionLog
+
+
+def test_chat_page_renders(db: Any, client: Client) -> None:
+    response = client.get("/tro-ly-ao/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Trợ lý ảo" in html
+    assert 'name="question"' in html
+    assert 'for="cau-hoi"' in html
+
+
+def test_form_post_without_javascript_shows_the_answer_after_redirect(
+    catalog: Any, client: Client
+) -> None:
+    response = client.post("/tro-ly-ao/", {"question": "đổi bằng lái xe mất bao lâu"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "đổi bằng lái xe mất bao lâu" in page
+    assert "5 ngày làm việc" in page
+    assert "/thu-tuc/1.002804/" in page
+
+
+def test_htmx_post_returns_only_the_new_turn(catalog: Any, client: Client) -> None:
+    response = client.post(
+        "/tro-ly-ao/", {"question": "lệ phí đăng ký hộ kinh doanh"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "100.000 đ" in html
+    assert "assistant-feedback" in html
+
+
+def test_empty_question_is_a_friendly_error(db: Any, client: Client) -> None:
+    response = client.post("/tro-ly-ao/", {"question": "  "}, follow=True)
+    assert "Bạn hãy nhập câu hỏi." in response.content.decode()
+
+
+def test_feedback_buttons_record_on_the_log(catalog: Any, client: Client) -> None:
+    client.post("/tro-ly-ao/", {"question": "cách nấu bún bò Huế"})
+    entry = QuestionLog.objects.get()
+    response = client.post(
+        "/tro-ly-ao/phan-hoi/", {"log_id": entry.pk, "feedback": "wrong_answer"}, follow=True
+    )
+    assert "Cảm ơn bạn đã phản hồi" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.feedback == Feedback.WRONG_ANSWER
+    other = Client()
+    other.get("/tro-ly-ao/")
+    denied = other.post(
+        "/tro-ly-ao/phan-hoi/", {"log_id": entry.pk, "feedback": "no_answer"}, follow=True
+    )
+    assert "Không tìm thấy câu hỏi." in denied.content.decode()
+
+
+def test_widget_sends_the_procedure_as_context(catalog: Any, client: Client, rf: Any) -> None:
+    proc = catalog["1.003010"]
+    request = rf.get("/thu-tuc/1.003010/")
+    html = render_to_string("assistant/partials/_widget.html", {"procedure": proc}, request=request)
+    assert 'name="procedure" value="1.003010"' in html
+    response = client.post(
+        "/tro-ly-ao/",
+        {"quick": "Lệ phí bao nhiêu?", "procedure": "1.003010"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "20.000 đ" in response.content.decode()
+
+
+def test_admin_lists_anonymised_logs(catalog: Any, client: Client, demo_people: Any) -> None:
+    client.post("/tro-ly-ao/", {"question": "hồ sơ 000.21.30.H30-261125-0001 sđt 0912345678"})
+    client.force_login(demo_people["admin"])
+    page = client.get("/quan-tri/assistant/questionlog/").content.decode()
+    assert "[mã hồ sơ]" in page
+    assert "0912345678" not in page
+    assert client.get("/quan-tri/assistant/synonym/").status_code == 200
+    assert client.get("/quan-tri/assistant/synonym/add/").status_code == 200
