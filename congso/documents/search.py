@@ -101,14 +101,14 @@ class ParsedQuery:
         """Every token required; the last one also matches as a prefix (typing in progress)."""
         parts = ['"%s"' % t for t in self.tokens[:-1]]
         last = self.tokens[-1]
-        parts.append('("%s" OR "%s"*)' % (last, last) if len(last) >= 3 else '"%s"' % last)
+        parts.append('("%s" OR "%s"*)' % (last, last) if len(last) >= 2 else '"%s"' % last)
         return " AND ".join(parts)
 
     @property
     def tsquery(self) -> str:
         parts = list(self.tokens[:-1])
         last = self.tokens[-1]
-        parts.append("%s:*" % last if len(last) >= 3 else last)
+        parts.append("%s:*" % last if len(last) >= 2 else last)
         return " & ".join(parts)
 
 
