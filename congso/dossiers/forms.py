@@ -645,3 +645,39 @@ class SupplementForm(forms.Form):
                 "Vui lòng tải lên giấy tờ bổ sung hoặc ghi nội dung bổ sung."
             )
         return data
+
+
+class ReconcileForm(forms.Form):
+    """A bank statement to reconcile: pasted CSV text or an uploaded .csv file."""
+
+    text = forms.CharField(
+        label="Dán sao kê (mỗi dòng: ngày, số tiền, nội dung)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+    file = forms.FileField(
+        label="Hoặc chọn tệp sao kê .csv",
+        required=False,
+        error_messages=FILE_ERRORS,
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        uploaded = data.get("file")
+        if uploaded:
+            if uploaded.size > 2_000_000:
+                raise forms.ValidationError("Tệp sao kê quá lớn (tối đa 2 MB mỗi lần).")
+            raw = uploaded.read()
+            for encoding in ("utf-8-sig", "cp1258", "latin-1"):
+                try:
+                    data["text"] = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+        if not (data.get("text") or "").strip():
+            raise forms.ValidationError("Vui lòng dán sao kê hoặc chọn tệp sao kê.")
+        return data
+
+    def statement(self) -> str:
+        return str(self.cleaned_data["text"])

@@ -22,8 +22,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from congso.catalog import selectors as catalog_selectors
 from congso.catalog.models import Procedure
-from congso.core import qr, vntext
+from congso.core import qr
 from congso.core.exceptions import ApplicationError, NotFoundError
 from congso.dossiers import forms, pdfs, selectors, services, workflow
 from congso.dossiers.constants import RATING_CRITERIA, Action, AttachmentKind, Status
@@ -256,6 +257,7 @@ def _detail_context(
         "allowed_actions": allowed,
         "print_forms": _available_forms(dossier, backoffice=backoffice),
         "form_rows": _form_rows(dossier),
+        "slot_names": {doc.slot: doc.name for doc in dossier.procedure.required_documents.all()},
         "supplement_requests": list(dossier.supplement_requests.all()),
         "apology": dossier.apology_letter if _has_apology(dossier) else None,
         "rating": dossier.rating if _has_rating(dossier) else None,
@@ -302,17 +304,20 @@ def procedure_picker(request: HttpRequest) -> HttpResponse:
     """Nộp hồ sơ: search the catalog and pick a procedure (online ones first)."""
     form = forms.ProcedureSearchForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    queryset = Procedure.objects.active().select_related("field")
-    tokens = vntext.folded_tokens(q) if q else []
-    for token in tokens:
-        queryset = queryset.filter(search_text__contains=token)
-    queryset = queryset.order_by("-online_level", "-popularity", "name")
-    if not q:
-        queryset = queryset.filter(online_level=Procedure.OnlineLevel.FULL)
+    results: Any
+    if q:
+        results = catalog_selectors.procedure_search(q)
+    else:
+        results = (
+            Procedure.objects.active()
+            .filter(online_level=Procedure.OnlineLevel.FULL)
+            .select_related("field")
+            .order_by("-popularity", "name")
+        )
     return render(
         request,
         "dossiers/procedure_picker.html",
-        {"form": form, "q": q, "page": _paginate(request, queryset)},
+        {"form": form, "q": q, "page": _paginate(request, results)},
     )
 
 
@@ -735,14 +740,14 @@ def walkin_picker(request: HttpRequest) -> HttpResponse:
         raise Http404("Chỉ cán bộ Bộ phận Một cửa mới tiếp nhận hồ sơ trực tiếp.")
     form = forms.ProcedureSearchForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    queryset = Procedure.objects.active().filter(receiving_agencies__in=agencies).distinct()
-    for token in vntext.folded_tokens(q) if q else []:
-        queryset = queryset.filter(search_text__contains=token)
-    queryset = queryset.order_by("-popularity", "name")
+    # One desk: only what it receives; several desks: the whole catalog (Decree 118/2025 lets a
+    # desk receive any procedure of the province and route it by competence).
+    agency = agencies[0] if len(agencies) == 1 else None
+    results = catalog_selectors.procedure_search(q, agency=agency)
     return render(
         request,
         "dossiers/backoffice/walkin_picker.html",
-        {"form": form, "q": q, "page": _paginate(request, queryset)},
+        {"form": form, "q": q, "page": _paginate(request, results)},
     )
 
 
@@ -804,6 +809,29 @@ def walkin_form(request: HttpRequest, code: str) -> HttpResponse:
             "fee": procedure.total_fee,
         },
         status=400 if (applicant_form.errors or form.errors) else 200,
+    )
+
+
+@login_required
+def backoffice_reconcile(request: HttpRequest) -> HttpResponse:
+    """Đối soát: paste or upload the bank statement; matched transfers mark dossiers paid."""
+    _officer_or_404(request)
+    form = forms.ReconcileForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.payment_reconcile(actor=request.user, statement=form.statement())
+        except ApplicationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(
+                request, "Đã đối soát: %d khoản khớp với hồ sơ." % len(result["matched"])
+            )
+    return render(
+        request,
+        "dossiers/backoffice/reconcile.html",
+        {"form": form, "result": result},
+        status=400 if form.errors else 200,
     )
 
 

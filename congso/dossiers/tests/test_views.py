@@ -449,6 +449,31 @@ def test_payment_page_shows_vietqr_and_transfer_content(make_dossier, demo_peopl
     assert "Nội dung chuyển khoản" in html
 
 
+def test_bank_statement_reconciliation_marks_the_dossier_paid(make_dossier, demo_people):
+    dossier = make_dossier("received", procedure="hours")
+    client_for(demo_people["congdan"]).get(reverse("dossiers:dossier-payment", args=[dossier.code]))
+    desk = client_for(demo_people["motcua"])
+    statement = (
+        "Ngày,Số tiền,Nội dung\n"
+        "25/11/2026,2.000,NGUYEN VAN AN CK %s Phi le phi\n"
+        "25/11/2026,50.000,CHUYEN TIEN AN TRUA\n" % dossier.code
+    )
+
+    response = desk.post(reverse("dossiers:backoffice-reconcile"), {"text": statement})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Khớp (1)" in html and "Không khớp hồ sơ nào (1)" in html
+    dossier.refresh_from_db()
+    assert dossier.paid_at is not None and dossier.payment_method == "online"
+    empty = desk.post(reverse("dossiers:backoffice-reconcile"), {"text": "  "})
+    assert "Vui lòng dán sao kê hoặc chọn tệp sao kê." in empty.content.decode()
+    assert (
+        client_for(demo_people["congdan"]).get(reverse("dossiers:backoffice-reconcile")).status_code
+        == 404
+    )
+
+
 # ------------------------------------------------------------------------------ public lookup
 
 
