@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
+from congso.accounts.demo import DEMO_PASSWORD as PASSWORD
 from e2e.conftest import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-PASSWORD = "congso-demo"
 PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -48,7 +48,9 @@ def _value_for(spec: dict[str, Any]) -> str:
     """A plausible answer for one field of the procedure's online form."""
     kind = spec.get("type", "text")
     if kind == "date":
-        return (dt.date.today() - dt.timedelta(days=10)).strftime("%d/%m/%Y")
+        from django.utils import timezone
+
+        return (timezone.localdate() - dt.timedelta(days=10)).strftime("%d/%m/%Y")
     if kind == "number":
         return str(spec.get("min") or 1)
     if kind == "email":
