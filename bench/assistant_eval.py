@@ -64,12 +64,8 @@ def setup_django(db_path: str) -> None:
 
     settings.ASSISTANT_INDEX_CHECK_SECONDS = 0.0
     call_command("migrate", verbosity=0)
-    call_command(
-        "load_demo",
-        only=["agencies", "accounts", "catalog"],
-        verbosity=0,
-        stdout=open(os.devnull, "w"),
-    )
+    with open(os.devnull, "w") as sink:
+        call_command("load_demo", only=["agencies", "accounts", "catalog"], stdout=sink)
 
 
 def is_dev(question: str) -> bool:

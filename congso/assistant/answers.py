@@ -181,9 +181,8 @@ def procedure_answer(proc: Any, aspect: str) -> Answer:
         if docs:
             body.append("Hồ sơ cần chuẩn bị:")
             body.extend(docs)
-        fees = _fees(proc)
         body.append("Phí, lệ phí:")
-        body.extend(fees)
+        body.extend(_fees(proc))
         body.append("Thời hạn giải quyết: %s." % _time(proc))
         body.extend(_agencies(proc)[:1])
     elif aspect != "online":

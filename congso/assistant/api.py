@@ -38,7 +38,7 @@ class ProcedureHitSerializer(serializers.Serializer):
 
 
 class LinkSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     url = serializers.CharField()
 
 

@@ -143,7 +143,8 @@ def _terms_of(text: str) -> list[str]:
 
 
 def _split_clauses(text: str) -> list[str]:
-    out, cur = [], []
+    out: list[str] = []
+    cur: list[str] = []
     for ch in text:
         if ch in ",;:()/.\n":
             out.append("".join(cur))
@@ -270,8 +271,8 @@ class Index:
             else:
                 self.vocab_df[term] = d
         for i, acc in enumerate(pseudo):
-            for term, tf in acc.items():
-                postings[term].append((i, self.idf[term] * tf * (K1 + 1) / (K1 + tf)))
+            for term, weight in acc.items():
+                postings[term].append((i, self.idf[term] * weight * (K1 + 1) / (K1 + weight)))
         self.postings = dict(postings)
         self.max_idf = max(self.idf.values(), default=1.0)
 
@@ -381,7 +382,7 @@ class Index:
         for seq, scale in [(tokens, 1.0)] + [(e, EXPANSION_WEIGHT) for e in extra]:
             for tok in seq:
                 add(tok, scale * _term_weight(tok))
-            for a, b in zip(seq, seq[1:], strict=False):
+            for a, b in itertools.pairwise(seq):
                 wa, wb = _term_weight(a), _term_weight(b)
                 if wa == 0 and wb == 0:
                     continue
@@ -390,10 +391,10 @@ class Index:
                     bigrams.add("%s_%s" % (a, b))
         if norm.has_diacritics:
             repaired_from = {src for src, _ in repaired}
-            for tok in norm.tokens:
-                if tok.folded in repaired_from or _term_weight(tok.folded) == 0:
+            for syllable in norm.tokens:
+                if syllable.folded in repaired_from or _term_weight(syllable.folded) == 0:
                     continue
-                add("~" + tok.accented, ACCENT_WEIGHT * _term_weight(tok.folded))
+                add("~" + syllable.accented, ACCENT_WEIGHT * _term_weight(syllable.folded))
         # Coverage counts the question's own content words that no synonym explained and the
         # content words of the expansions; words of the aspect cues ("trực tuyến", "bản sao")
         # count only when the procedure has them.

@@ -25,6 +25,10 @@ SUGGESTIONS = [
 ]
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
 def _conversation_id(request: HttpRequest) -> str:
     value = request.session.get(SESSION_KEY)
     if not isinstance(value, str) or not value:
@@ -56,7 +60,7 @@ def chat(request: HttpRequest) -> HttpResponse:
             request.session[TRANSCRIPT_KEY] = []
             return redirect("assistant:chat")
         if not question:
-            if request.htmx:
+            if _is_htmx(request):
                 return HttpResponse(
                     '<p class="errorlist" role="alert">Bạn hãy nhập câu hỏi.</p>', status=200
                 )
@@ -72,7 +76,7 @@ def chat(request: HttpRequest) -> HttpResponse:
         turn = _turn(result)
         transcript = ([*transcript, turn])[-MAX_TURNS:]
         request.session[TRANSCRIPT_KEY] = transcript
-        if request.htmx:
+        if _is_htmx(request):
             return render(request, "assistant/partials/_turn.html", {"turn": turn})
         # Without JavaScript (the page or the widget on a procedure page) the answer is shown
         # on the chat page, after a redirect so that reloading does not ask twice.
@@ -108,7 +112,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
             if turn.get("log_id") == log_id:
                 turn["feedback"] = value
         request.session[TRANSCRIPT_KEY] = transcript
-    if request.htmx:
+    if _is_htmx(request):
         return HttpResponse(format_html('<p class="help" role="status">{}</p>', message))
     messages.info(request, message)
     return redirect("assistant:chat")
