@@ -269,13 +269,12 @@ def indicators_import_xlsx(*, actor: Any, file: IO[bytes] | str) -> ImportReport
     # export of the indicators page (title lines above its header) imports as it is.
     cols: dict[str, int] = {}
     header_line = 0
-    for header_line in range(1, 7):
+    while header_line < 6 and len(cols) < 3:
         header = next(rows, None)
         if header is None:
             break
+        header_line += 1
         cols = _header_map(header)
-        if len(cols) >= 3:
-            break
     if not cols:
         raise ApplicationError("Tệp Excel trống hoặc không có dòng tiêu đề.")
     missing = [k for k in ("period_type", "year", "value") if k not in cols]
