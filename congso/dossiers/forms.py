@@ -25,9 +25,9 @@ PHONE_VALIDATOR = RegexValidator(
 ID_VALIDATOR = RegexValidator(r"^\d{12}$", "Số định danh cá nhân (số CCCD) gồm 12 chữ số.")
 
 #: Profile attributes a form field may be prefilled from, by the field's ``prefill`` key or name.
+#: Only names that clearly mean the applicant: a "ngày sinh" field may be the child's.
 PROFILE_SOURCES = {
     "full_name": "full_name",
-    "ho_ten": "full_name",
     "applicant_name": "full_name",
     "personal_id": "personal_id",
     "so_dinh_danh": "personal_id",
@@ -39,7 +39,12 @@ PROFILE_SOURCES = {
     "address": "address",
     "dia_chi": "address",
     "date_of_birth": "date_of_birth",
-    "ngay_sinh": "date_of_birth",
+    "applicant_full_name": "full_name",
+    "applicant_id_number": "personal_id",
+    "applicant_personal_id": "personal_id",
+    "applicant_phone": "phone",
+    "applicant_email": "email",
+    "applicant_address": "address",
 }
 
 REQUIRED_MSG = "Vui lòng nhập %s."

@@ -123,17 +123,32 @@ def _dossier_or_404(request: HttpRequest, code: str) -> Dossier:
         raise Http404(exc.message) from exc
 
 
+def _in_backoffice(request: HttpRequest) -> bool:
+    """Whether the request came through a /mot-cua/ route (officer pages) or /ho-so/ (applicant)."""
+    match = request.resolver_match
+    return match is not None and str(match.url_name or "").startswith("backoffice-")
+
+
 def _officer_or_404(request: HttpRequest) -> None:
     if not getattr(request.user, "is_officer", False):
         raise Http404("Trang dành cho cán bộ.")
 
 
+#: Service parameter names → the HTML form fields that carry them.
+FIELD_ALIASES = {"new_due_at": "new_due_date", "result_file": "file", "draft_result": "file"}
+
+
 def _add_service_error(form: Any, exc: ApplicationError) -> None:
-    """Put a service error on the form: on the field the service names, else on the form."""
+    """Put a service error on the form: on the field the service names, else on the form.
+
+    The service's own sentence goes on top of the form (it says what is wrong in full) and each
+    field the service names gets its short error; an upload error goes on the slot's field.
+    """
     fields = exc.extra.get("fields") if isinstance(exc.extra, dict) else None
     placed = False
     if isinstance(fields, dict):
         for name, errors in fields.items():
+            name = FIELD_ALIASES.get(name, name)
             target = name if name in form.fields else forms.slot_field_name(name)
             if target in form.fields:
                 for error in errors if isinstance(errors, list) else [errors]:
@@ -142,9 +157,8 @@ def _add_service_error(form: Any, exc: ApplicationError) -> None:
     slot = exc.extra.get("slot") if isinstance(exc.extra, dict) else None
     if not placed and slot and forms.slot_field_name(slot) in form.fields:
         form.add_error(forms.slot_field_name(slot), exc.message)
-        placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+        return
+    form.add_error(None, exc.message)
 
 
 def _available_forms(dossier: Dossier, *, backoffice: bool) -> list[tuple[str, str]]:
@@ -296,7 +310,12 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dossiers/my_dossiers.html",
-        {"page": _paginate(request, queryset), "statuses": Status.choices, "status": status},
+        {
+            "page": _paginate(request, queryset),
+            "statuses": Status.choices,
+            "status": status,
+            "query": urlencode({"trang-thai": status}) if status else "",
+        },
     )
 
 
@@ -317,7 +336,12 @@ def procedure_picker(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dossiers/procedure_picker.html",
-        {"form": form, "q": q, "page": _paginate(request, results)},
+        {
+            "form": form,
+            "q": q,
+            "page": _paginate(request, results),
+            "query": urlencode({"q": q}) if q else "",
+        },
     )
 
 
@@ -554,9 +578,7 @@ def dossier_feedback(request: HttpRequest, code: str) -> HttpResponse:
 def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     """Take one workflow action; the form of that action carries its parameters."""
     dossier = _dossier_or_404(request, code)
-    backoffice = request.resolver_match is not None and request.resolver_match.url_name == (
-        "backoffice-action"
-    )
+    backoffice = _in_backoffice(request)
     if action not in ACTION_FORMS:
         raise Http404("Thao tác không tồn tại.")
     form = _action_form(action, request.POST, request.FILES)
@@ -603,7 +625,7 @@ def attachment_download(request: HttpRequest, code: str, pk: int) -> FileRespons
     """Serve a dossier file to someone who may see the dossier; never a public media URL."""
     dossier = _dossier_or_404(request, code)
     attachment = get_object_or_404(dossier.attachments, pk=pk)
-    is_applicant = dossier.applicant_id == request.user.pk
+    is_applicant = not selectors.is_officer_of(request.user, dossier)
     if is_applicant and attachment.kind == AttachmentKind.DRAFT_RESULT:
         raise Http404("Không tìm thấy tệp.")
     if (
@@ -632,9 +654,7 @@ def attachment_download(request: HttpRequest, code: str, pk: int) -> FileRespons
 def print_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
     """A printable form of the dossier as PDF (receipt, supplement request, refusal, ...)."""
     dossier = _dossier_or_404(request, code)
-    backoffice = getattr(request.user, "is_officer", False) and dossier.applicant_id != (
-        request.user.pk
-    )
+    backoffice = _in_backoffice(request) and selectors.is_officer_of(request.user, dossier)
     available = dict(_available_forms(dossier, backoffice=backoffice))
     if form not in available:
         raise Http404("Biểu mẫu chưa có cho hồ sơ này.")
@@ -747,7 +767,12 @@ def walkin_picker(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dossiers/backoffice/walkin_picker.html",
-        {"form": form, "q": q, "page": _paginate(request, results)},
+        {
+            "form": form,
+            "q": q,
+            "page": _paginate(request, results),
+            "query": urlencode({"q": q}) if q else "",
+        },
     )
 
 

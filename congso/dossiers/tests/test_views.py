@@ -52,6 +52,17 @@ def test_submit_page_requires_login_and_keeps_next(procs):
 
 
 def test_submit_form_is_generated_from_procedure_and_prefilled(procs, demo_people):
+    procedure = procs["hours"]
+    procedure.form["fields"].append(
+        {
+            "name": "applicant_id_number",
+            "label": "Số định danh của người đi đăng ký",
+            "type": "id_number",
+            "required": True,
+        }
+    )
+    procedure.save(update_fields=["form"])
+
     response = client_for(demo_people["congdan"]).get(
         reverse("dossiers:submit", args=[procs["hours"].code])
     )
@@ -64,6 +75,7 @@ def test_submit_form_is_generated_from_procedure_and_prefilled(procs, demo_peopl
     assert 'name="file__doc-0"' in html and 'accept=".pdf,.jpg,.jpeg,.png' in html
     assert "2.000 đ" in html  # the fee
     assert "Lưu nháp" in html and "Nộp hồ sơ" in html
+    assert 'name="applicant_id_number" value="093095001234"' in html  # from the profile
 
 
 def test_citizen_submits_online_with_uploads(procs, demo_people):
@@ -340,6 +352,55 @@ def test_action_the_role_may_not_take_is_refused_with_the_service_message(
     assert response.status_code == 400
     assert "Chỉ lãnh đạo cơ quan giải quyết hồ sơ" in response.content.decode()
     assert snapshot(dossier) == before
+
+
+def test_apology_letter_with_a_new_working_day(make_dossier, demo_people):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from congso.core import workdays
+
+    dossier = make_dossier("in_progress")
+    specialist = client_for(demo_people["chuyenvien"])
+    url = reverse("dossiers:backoffice-action", args=[dossier.code, "issue_apology"])
+    today = timezone.localdate()
+    saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7 or 7)
+    new_day = workdays.add_working_days_to_date(today, 3)
+
+    weekend = specialist.post(
+        url,
+        {
+            "issue_apology-reason": "Chờ xác minh",
+            "issue_apology-new_due_date": saturday.strftime("%d/%m/%Y"),
+        },
+    )
+    assert weekend.status_code == 400
+    assert (
+        "Ngày hẹn mới phải là ngày làm việc (%s là ngày nghỉ)." % saturday.strftime("%d/%m/%Y")
+        in weekend.content.decode()
+    )
+
+    response = specialist.post(
+        url,
+        {
+            "issue_apology-reason": "Cần xác minh thông tin cư trú tại địa phương khác.",
+            "issue_apology-new_due_date": new_day.strftime("%d/%m/%Y"),
+        },
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    new_due = timezone.localtime(dossier.apology_letter.new_due_at)
+    assert (new_due.date(), new_due.strftime("%H:%M")) == (new_day, "17:00")
+
+    citizen = client_for(demo_people["congdan"])
+    page = citizen.get(dossier.get_absolute_url()).content.decode()
+    assert "Văn bản xin lỗi và hẹn lại ngày trả" in page
+    letter = citizen.get(reverse("dossiers:dossier-print", args=[dossier.code, "van-ban-xin-loi"]))
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+    # The control sheet is internal: not offered to the applicant.
+    sheet = citizen.get(reverse("dossiers:dossier-print", args=[dossier.code, "phieu-kiem-soat"]))
+    assert sheet.status_code == 404
 
 
 def test_supplement_round_trip(make_dossier, demo_people):
