@@ -147,8 +147,8 @@ def _add_service_error(form: Any, exc: ApplicationError) -> None:
     fields = exc.extra.get("fields") if isinstance(exc.extra, dict) else None
     placed = False
     if isinstance(fields, dict):
-        for name, errors in fields.items():
-            name = FIELD_ALIASES.get(name, name)
+        for key, errors in fields.items():
+            name = FIELD_ALIASES.get(str(key), str(key))
             target = name if name in form.fields else forms.slot_field_name(name)
             if target in form.fields:
                 for error in errors if isinstance(errors, list) else [errors]:
