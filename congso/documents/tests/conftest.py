@@ -16,6 +16,26 @@ def _fast_password_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _rsa_pool() -> list[Any]:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return [rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(12)]
+
+
+@pytest.fixture(autouse=True)
+def _reuse_rsa_keys(monkeypatch: pytest.MonkeyPatch, _rsa_pool: list[Any]) -> None:
+    """RSA key generation is slow and random in time: hand out pre-generated keys in turn."""
+    from congso.documents import signing
+
+    counter = iter(range(10_000))
+    monkeypatch.setattr(
+        signing.rsa,
+        "generate_private_key",
+        lambda **_: _rsa_pool[next(counter) % len(_rsa_pool)],
+    )
+
+
 @pytest.fixture
 def officers(demo_people: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any]:
     """Demo officers (accounts demo + documents demo) and their certificates in a temp PKI dir."""

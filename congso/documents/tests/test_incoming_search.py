@@ -106,7 +106,9 @@ def test_scan_without_text_layer_is_marked_for_ocr():
     not (shutil.which("tesseract") and shutil.which("pdftoppm")),
     reason="cần tesseract (tesseract-ocr-vie) và pdftoppm để thử OCR",
 )
-def test_scanned_vietnamese_pdf_is_ocred_beside_the_original(officers, agency, tmp_path):
+def test_scanned_vietnamese_pdf_is_ocred_beside_the_original(
+    officers, agency, tmp_path, django_capture_on_commit_callbacks
+):
     import subprocess
 
     from PIL import Image
@@ -122,7 +124,10 @@ def test_scanned_vietnamese_pdf_is_ocred_beside_the_original(officers, agency, t
     scan = tmp_path / "scan.pdf"
     Image.open(tmp_path / "scan.png").convert("RGB").save(scan, format="PDF", resolution=200)
     data = scan.read_bytes()
-    document = register_incoming(officers["vanthu"], agency("ubnd-tinh"), summary="Bản quét", pdf=data)
+    with django_capture_on_commit_callbacks(execute=True):
+        document = register_incoming(
+            officers["vanthu"], agency("ubnd-tinh"), summary="Bản quét", pdf=data
+        )
     document.refresh_from_db()
     assert document.text_source == "ocr"
     assert "thiên tai" in document.extracted_text.lower()
