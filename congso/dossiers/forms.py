@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 
 UPLOAD_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
@@ -59,6 +59,16 @@ FILE_ERRORS = {
 ERROR_MESSAGES = {"required": "Vui lòng nhập thông tin này."}
 
 
+class VnCharField(forms.CharField):
+    """A text field whose length errors are Vietnamese whatever language the browser asks for."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for validator in self.validators:
+            if isinstance(validator, MaxLengthValidator):
+                validator.message = "Tối đa %(limit_value)d ký tự (đang có %(show_value)d ký tự)."
+
+
 class VnDateField(forms.DateField):
     """A date typed as dd/mm/yyyy (phones show a numeric keypad); ISO is also accepted."""
 
@@ -85,7 +95,7 @@ def normalise_phone(value: str) -> str:
     return re.sub(r"[\s.\-()]", "", value or "")
 
 
-class PhoneField(forms.CharField):
+class PhoneField(VnCharField):
     default_validators = [PHONE_VALIDATOR]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -100,7 +110,7 @@ class PhoneField(forms.CharField):
         return normalise_phone(super().to_python(value) or "")
 
 
-class IdNumberField(forms.CharField):
+class IdNumberField(VnCharField):
     default_validators = [ID_VALIDATOR]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -144,7 +154,7 @@ def build_field(spec: dict[str, Any]) -> forms.Field:
     }
     max_length = spec.get("max_length")
     if kind == "textarea":
-        return forms.CharField(
+        return VnCharField(
             widget=forms.Textarea(attrs={"rows": 4}), max_length=max_length, **common
         )
     if kind == "date":
@@ -185,7 +195,7 @@ def build_field(spec: dict[str, Any]) -> forms.Field:
         if required:
             common["error_messages"] = {"required": "Vui lòng đánh dấu ô này để tiếp tục."}
         return forms.BooleanField(**common)
-    return forms.CharField(max_length=max_length, **common)
+    return VnCharField(max_length=max_length, **common)
 
 
 def _json_value(value: Any) -> Any:
@@ -312,9 +322,7 @@ class ApplicantForm(forms.Form):
     applicant_kind = forms.ChoiceField(
         label="Người nộp là", choices=KIND_CHOICES, initial="person", widget=forms.RadioSelect
     )
-    name = forms.CharField(
-        label="Họ và tên người nộp", max_length=150, error_messages=ERROR_MESSAGES
-    )
+    name = VnCharField(label="Họ và tên người nộp", max_length=150, error_messages=ERROR_MESSAGES)
     personal_id = IdNumberField(
         label="Số định danh cá nhân (CCCD)", required=True, error_messages=ERROR_MESSAGES
     )
@@ -324,9 +332,9 @@ class ApplicantForm(forms.Form):
         required=False,
         error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
     )
-    address = forms.CharField(label="Địa chỉ", max_length=300, error_messages=ERROR_MESSAGES)
-    organisation_name = forms.CharField(label="Tên tổ chức", max_length=300, required=False)
-    organisation_tax_code = forms.CharField(
+    address = VnCharField(label="Địa chỉ", max_length=300, error_messages=ERROR_MESSAGES)
+    organisation_name = VnCharField(label="Tên tổ chức", max_length=300, required=False)
+    organisation_tax_code = VnCharField(
         label="Mã số thuế / mã số doanh nghiệp", max_length=20, required=False
     )
 
@@ -363,19 +371,19 @@ def applicant_from_user(user: Any) -> dict[str, Any]:
 
 
 class ProcedureSearchForm(forms.Form):
-    q = forms.CharField(label="Tìm thủ tục", max_length=200, required=False)
+    q = VnCharField(label="Tìm thủ tục", max_length=200, required=False)
 
 
 class LookupForm(forms.Form):
     """Public lookup (tra cứu): the code alone is never enough — phone or ID number too."""
 
-    code = forms.CharField(
+    code = VnCharField(
         label="Mã hồ sơ",
         max_length=60,
         error_messages={"required": "Vui lòng nhập mã hồ sơ."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    phone_or_id = forms.CharField(
+    phone_or_id = VnCharField(
         label="Số điện thoại hoặc số định danh cá nhân của người nộp",
         max_length=20,
         error_messages={
@@ -392,7 +400,7 @@ class LookupForm(forms.Form):
 
 
 class BackofficeSearchForm(forms.Form):
-    q = forms.CharField(
+    q = VnCharField(
         label="Tìm hồ sơ",
         max_length=100,
         required=False,
@@ -404,7 +412,7 @@ class BackofficeSearchForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
+    note = VnCharField(
         label="Ghi chú", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
@@ -413,7 +421,7 @@ class NoteForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = VnCharField(
         label="Lý do",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -425,7 +433,7 @@ class ReasonForm(forms.Form):
 
 
 class RejectForm(ReasonForm):
-    reason = forms.CharField(
+    reason = VnCharField(
         label="Lý do từ chối (nêu căn cứ pháp lý)",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -434,7 +442,7 @@ class RejectForm(ReasonForm):
 
 
 class WithdrawForm(ReasonForm):
-    reason = forms.CharField(
+    reason = VnCharField(
         label="Lý do rút hồ sơ",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -443,13 +451,13 @@ class WithdrawForm(ReasonForm):
 
 
 class SupplementRequestForm(forms.Form):
-    items = forms.CharField(
+    items = VnCharField(
         label="Giấy tờ, nội dung cần bổ sung (mỗi dòng một mục)",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Vui lòng liệt kê đầy đủ những gì cần bổ sung."},
         help_text="Theo quy định chỉ yêu cầu bổ sung một lần: ghi đầy đủ tất cả các mục.",
     )
-    note = forms.CharField(
+    note = VnCharField(
         label="Hướng dẫn thêm", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
@@ -473,7 +481,7 @@ class FileActionForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
-    note = forms.CharField(
+    note = VnCharField(
         label="Ghi chú", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
@@ -501,7 +509,7 @@ class ApproveForm(FileActionForm):
 
 
 class ApologyForm(forms.Form):
-    reason = forms.CharField(
+    reason = VnCharField(
         label="Lý do chậm trễ",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -534,7 +542,7 @@ class ApologyForm(forms.Form):
 class MarkPaidForm(forms.Form):
     METHODS = [("counter", "Nộp tại quầy"), ("online", "Chuyển khoản / trực tuyến")]
     method = forms.ChoiceField(label="Hình thức", choices=METHODS, initial="online")
-    reference = forms.CharField(label="Số chứng từ / mã giao dịch", max_length=100, required=False)
+    reference = VnCharField(label="Số chứng từ / mã giao dịch", max_length=100, required=False)
 
     def params(self) -> dict[str, Any]:
         return {
@@ -562,7 +570,7 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Vui lòng chọn mức độ hài lòng."},
     )
-    comment = forms.CharField(
+    comment = VnCharField(
         label="Ý kiến góp ý",
         required=False,
         max_length=2000,
@@ -602,7 +610,7 @@ class RatingForm(forms.Form):
 class FeedbackForm(forms.Form):
     """Phản ánh, kiến nghị about a dossier."""
 
-    content = forms.CharField(
+    content = VnCharField(
         label="Nội dung phản ánh, kiến nghị",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -613,7 +621,7 @@ class FeedbackForm(forms.Form):
 class SupplementForm(forms.Form):
     """The applicant's supplement: a note and up to three files."""
 
-    note = forms.CharField(
+    note = VnCharField(
         label="Nội dung bổ sung",
         required=False,
         max_length=2000,
@@ -655,7 +663,7 @@ class SupplementForm(forms.Form):
 class ReconcileForm(forms.Form):
     """A bank statement to reconcile: pasted CSV text or an uploaded .csv file."""
 
-    text = forms.CharField(
+    text = VnCharField(
         label="Dán sao kê (mỗi dòng: ngày, số tiền, nội dung)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),

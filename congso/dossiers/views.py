@@ -279,6 +279,7 @@ def _detail_context(
         "payment_due": bool(dossier.fee_amount and not dossier.paid_at)
         and dossier.status not in (Status.DRAFT, Status.WITHDRAWN, Status.REJECTED),
         "feedback_form": forms.FeedbackForm(prefix="feedback"),
+        "feedback_items": list(dossier.feedback.all()) if backoffice else [],
         "bound_action": bound[0] if bound else "",
     }
 

@@ -462,14 +462,27 @@ def test_walk_in_dossier_entered_and_received_at_the_counter(procs, demo_people)
 
 def test_walk_in_applicant_errors_are_shown_on_the_form(procs, demo_people):
     desk = client_for(demo_people["motcua"])
-    data = application(**{"nguoi-nop-name": "", "nguoi-nop-phone": "12345", "tiep-nhan": "1"})
+    data = application(
+        **{
+            "nguoi-nop-name": "",
+            "nguoi-nop-phone": "12345",
+            "nguoi-nop-address": "Ấp." * 200,
+            "tiep-nhan": "1",
+        }
+    )
 
-    response = desk.post(reverse("dossiers:walkin-form", args=[procs["days"].code]), data)
+    # Whatever language the browser prefers, the messages stay Vietnamese.
+    response = desk.post(
+        reverse("dossiers:walkin-form", args=[procs["days"].code]),
+        data,
+        HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9",
+    )
 
     html = response.content.decode()
     assert response.status_code == 400
     assert "Số điện thoại không hợp lệ" in html
     assert "Vui lòng nhập thông tin này." in html
+    assert "Tối đa 300 ký tự (đang có 600 ký tự)." in html
     assert Dossier.objects.count() == 0
 
 
@@ -495,6 +508,10 @@ def test_citizen_rates_and_sends_feedback_after_return(make_dossier, demo_people
         {"feedback-content": "Đề nghị gửi kết quả qua bưu điện cho người cao tuổi."},
     )
     assert Feedback.objects.get(dossier=dossier).name == "Nguyễn Văn An"
+    desk_page = client_for(demo_people["motcua"]).get(
+        reverse("dossiers:backoffice-dossier", args=[dossier.code])
+    )
+    assert "Đề nghị gửi kết quả qua bưu điện" in desk_page.content.decode()
 
 
 def test_payment_page_shows_vietqr_and_transfer_content(make_dossier, demo_people):
