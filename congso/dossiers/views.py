@@ -246,7 +246,8 @@ def _detail_context(
     allowed = workflow.allowed_actions(request.user, dossier)
     action_forms = []
     for action in allowed:
-        if action not in ACTION_FORMS:
+        # A draft is submitted from its edit page, where the answers and files are checked.
+        if action not in ACTION_FORMS or action == Action.SUBMIT:
             continue
         if bound and bound[0] == action:
             form = bound[1]
@@ -302,7 +303,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     queryset = (
         selectors.dossiers_visible_to(request.user)
         .filter(applicant_id=request.user.pk)
-        .select_related("procedure", "agency")
+        .select_related("procedure", "agency", "apology_letter")
         .order_by("-created_at", "-id")
     )
     status = request.GET.get("trang-thai", "")
@@ -705,7 +706,9 @@ def backoffice_queue(request: HttpRequest, slug: str) -> HttpResponse:
     name = QUEUE_SLUGS.get(slug)
     if name is None:
         raise Http404("Không có hàng đợi này.")
-    queryset = selectors.queue(request.user, name).select_related("procedure", "agency")
+    queryset = selectors.queue(request.user, name).select_related(
+        "procedure", "agency", "apology_letter"
+    )
     title, help_text = QUEUES[name]
     return render(
         request,
@@ -727,7 +730,9 @@ def backoffice_search(request: HttpRequest) -> HttpResponse:
     q = form.cleaned_data.get("q", "").strip() if form.is_valid() else ""
     page = None
     if q:
-        queryset = selectors.dossier_search(request.user, q).select_related("procedure", "agency")
+        queryset = selectors.dossier_search(request.user, q).select_related(
+            "procedure", "agency", "apology_letter"
+        )
         page = _paginate(request, queryset)
     return render(
         request,

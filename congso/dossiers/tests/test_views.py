@@ -325,6 +325,25 @@ def test_queues_search_and_receive_at_the_desk(make_dossier, demo_people):
     assert again.status_code != 500
 
 
+def test_queue_page_queries_do_not_grow_with_rows(make_dossier, demo_people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    desk = client_for(demo_people["motcua"])
+    url = reverse("dossiers:backoffice-queue", args=["cho-tiep-nhan"])
+    make_dossier("submitted")
+    desk.get(url)  # warm caches (roles, calendar)
+    with CaptureQueriesContext(connection) as one:
+        desk.get(url)
+    for _ in range(4):
+        make_dossier("submitted")
+    with CaptureQueriesContext(connection) as five:
+        html = desk.get(url).content.decode()
+
+    assert html.count("/mot-cua/ho-so/") == 5
+    assert len(five) == len(one)
+
+
 def test_action_without_required_reason_is_refused_in_vietnamese(make_dossier, demo_people):
     dossier = make_dossier("in_progress")
     before = snapshot(dossier)
