@@ -246,7 +246,7 @@ def _parse_iso_date(value: str, field: str) -> dt.date | None:
 class DossierListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class DossierListCreateInputSerializer(serializers.Serializer):
         procedure = serializers.CharField(max_length=40, help_text="Mã thủ tục.")
         applicant = ApplicantInputSerializer(required=False)
         form = serializers.DictField(required=False, default=dict)
@@ -259,7 +259,7 @@ class DossierListCreateApi(APIView):
             required=False, default=False, help_text="Nộp ngay (khi đã đủ giấy tờ)."
         )
 
-    class CreatedSerializer(serializers.Serializer):
+    class DossierListCreateCreatedSerializer(serializers.Serializer):
         code = serializers.CharField()
         status = serializers.CharField()
         url = serializers.CharField()
@@ -321,11 +321,11 @@ class DossierListCreateApi(APIView):
     @extend_schema(
         tags=TAGS,
         summary="Tạo hồ sơ (công dân: hồ sơ trực tuyến; cán bộ một cửa: hồ sơ nộp trực tiếp)",
-        request=InputSerializer,
-        responses={201: CreatedSerializer},
+        request=DossierListCreateInputSerializer,
+        responses={201: DossierListCreateCreatedSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.DossierListCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         procedure = Procedure.objects.filter(code=values["procedure"]).first()
@@ -372,14 +372,14 @@ class DossierAttachmentApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
+    class DossierAttachmentInputSerializer(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=True, use_url=False)
         slot = serializers.CharField(max_length=40)
 
     @extend_schema(
         tags=TAGS,
         summary="Đính kèm tệp (PDF/JPEG/PNG, kiểm tra theo nội dung) vào một thành phần hồ sơ",
-        request={"multipart/form-data": InputSerializer},
+        request={"multipart/form-data": DossierAttachmentInputSerializer},
         responses={201: AttachmentOutputSerializer},
     )
     def post(self, request: Request, code: str) -> Response:
@@ -420,7 +420,7 @@ class DossierActionApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
+    class DossierActionInputSerializer(serializers.Serializer):
         note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
         reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
         items = serializers.ListField(
@@ -449,7 +449,7 @@ class DossierActionApi(APIView):
         parameters=[
             OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(workflow.TRANSITIONS))
         ],
-        request=InputSerializer,
+        request=DossierActionInputSerializer,
         responses={200: DossierDetailSerializer},
     )
     def post(self, request: Request, code: str, action: str) -> Response:
@@ -459,7 +459,7 @@ class DossierActionApi(APIView):
                 "Thao tác không tồn tại: %s." % action,
                 {"allowed": list(workflow.TRANSITIONS)},
             )
-        data = self.InputSerializer(data=request.data)
+        data = self.DossierActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
         if action == Action.RATE and "score" not in params:
@@ -502,7 +502,7 @@ class DossierReceiptPdfApi(APIView):
 class DossierPaymentApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class OutputSerializer(serializers.Serializer):
+    class DossierPaymentOutputSerializer(serializers.Serializer):
         provider = serializers.CharField()
         reference = serializers.CharField()
         amount = serializers.IntegerField()
@@ -518,7 +518,7 @@ class DossierPaymentApi(APIView):
         tags=TAGS,
         summary="Tạo mã VietQR để chuyển khoản phí, lệ phí của hồ sơ",
         request=None,
-        responses={200: OutputSerializer},
+        responses={200: DossierPaymentOutputSerializer},
     )
     def post(self, request: Request, code: str) -> Response:
         dossier = _reload(request.user, code)
@@ -543,7 +543,7 @@ class PaymentReconcileApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
+    class PaymentReconcileInputSerializer(serializers.Serializer):
         statement = serializers.CharField(
             required=False, allow_blank=True, help_text="CSV: ngày, số tiền, nội dung"
         )
@@ -552,7 +552,7 @@ class PaymentReconcileApi(APIView):
     @extend_schema(
         tags=["payments"],
         summary="Đối soát sao kê ngân hàng với các khoản chuyển khoản đang chờ",
-        request=InputSerializer,
+        request=PaymentReconcileInputSerializer,
         responses={
             200: inline_serializer(
                 "ReconcileResult",
@@ -567,7 +567,7 @@ class PaymentReconcileApi(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.PaymentReconcileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         text = data.validated_data.get("statement") or ""
         upload = data.validated_data.get("file")
@@ -598,7 +598,7 @@ class LookupApi(APIView):
     authentication_classes: list = []
     throttle_classes = [LookupThrottle]
 
-    class OutputSerializer(serializers.Serializer):
+    class LookupOutputSerializer(serializers.Serializer):
         code = serializers.CharField()
         procedure = serializers.CharField(source="procedure.name")
         agency = serializers.CharField(source="agency.name")
@@ -624,7 +624,7 @@ class LookupApi(APIView):
             OpenApiParameter("phone", str, description="Số điện thoại người nộp"),
             OpenApiParameter("personal_id", str, description="hoặc số định danh cá nhân"),
         ],
-        responses={200: OutputSerializer},
+        responses={200: LookupOutputSerializer},
     )
     def get(self, request: Request) -> Response:
         code = request.query_params.get("code", "").strip()
@@ -644,32 +644,32 @@ class LookupApi(APIView):
             raise NotFoundError(
                 "Không tìm thấy hồ sơ khớp với mã hồ sơ và số điện thoại/số định danh đã nhập."
             )
-        return Response(self.OutputSerializer(dossier).data)
+        return Response(self.LookupOutputSerializer(dossier).data)
 
 
 class FeedbackCreateApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [LookupThrottle]
 
-    class InputSerializer(serializers.Serializer):
+    class FeedbackCreateInputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=150, required=False, allow_blank=True)
         phone = serializers.CharField(max_length=15, required=False, allow_blank=True)
         email = serializers.CharField(max_length=254, required=False, allow_blank=True)
         content = serializers.CharField(max_length=5000)
         code = serializers.CharField(max_length=60, required=False, allow_blank=True)
 
-    class OutputSerializer(serializers.Serializer):
+    class FeedbackCreateOutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         created_at = serializers.DateTimeField()
 
     @extend_schema(
         tags=["lookup"],
         summary="Gửi phản ánh, kiến nghị (về một hồ sơ: kèm mã hồ sơ và số điện thoại)",
-        request=InputSerializer,
-        responses={201: OutputSerializer},
+        request=FeedbackCreateInputSerializer,
+        responses={201: FeedbackCreateOutputSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.FeedbackCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         dossier = None

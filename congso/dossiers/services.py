@@ -66,6 +66,35 @@ _notifications_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 
 
+_bulk_mode: contextvars.ContextVar[bool] = contextvars.ContextVar("dossier_bulk", default=False)
+
+
+@contextlib.contextmanager
+def bulk_mode() -> Iterator[None]:
+    """Replay many actions inside one caller-managed transaction (demo history): services then
+    join the caller's transaction without a savepoint each, and notifications are muted. A
+    failing action must abort the caller's whole transaction."""
+    token = _bulk_mode.set(True)
+    try:
+        with notifications_muted():
+            yield
+    finally:
+        _bulk_mode.reset(token)
+
+
+def _atomic(func: Any) -> Any:
+    """``transaction.atomic`` that skips the savepoint in :func:`bulk_mode`."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        savepoint = not _bulk_mode.get()
+        with transaction.atomic(savepoint=savepoint):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 @contextlib.contextmanager
 def notifications_muted() -> Iterator[None]:
     """Run services without notifying anyone (demo history, bulk imports)."""
@@ -125,16 +154,29 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now
 
 
+_RELATED = ("procedure", "agency", "receiving_agency")
+
+
 def _lock(dossier: Dossier) -> Dossier:
-    """Re-read ``dossier`` under a row lock; the caller must be inside ``transaction.atomic``."""
-    locked = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("procedure", "agency", "receiving_agency")
-        .filter(pk=dossier.pk)
-        .first()
-    )
-    if locked is None:
-        raise NotFoundError("Không tìm thấy hồ sơ.")
+    """Re-read ``dossier`` under a row lock; the caller must be inside ``transaction.atomic``.
+
+    The procedure and agencies do not change with the dossier's state, so the caller's already
+    loaded instances are reused instead of joining them again.
+    """
+    if _bulk_mode.get() and dossier.pk is not None:
+        # A single writer replays history inside its own transaction and always passes the
+        # instance the previous service returned: it is current, and nobody else can lock it.
+        return dossier
+    try:
+        locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    except Dossier.DoesNotExist:
+        raise NotFoundError("Không tìm thấy hồ sơ.") from None
+    for name in _RELATED:
+        field = Dossier._meta.get_field(name)
+        if field.is_cached(dossier):  # type: ignore[union-attr]
+            cached = field.get_cached_value(dossier)  # type: ignore[union-attr]
+            if cached is not None and cached.pk == getattr(locked, field.attname):  # type: ignore[union-attr]
+                field.set_cached_value(locked, cached)  # type: ignore[union-attr]
     return locked
 
 
@@ -251,9 +293,12 @@ def _competent_agency(procedure: Any, receiving: Agency | None) -> Agency | None
     wanted = vntext.fold_lower(procedure.competent_agency or "")
     if wanted:
         for candidate in Agency.objects.active().exclude(kind=Agency.Kind.COMMUNE):
-            name = vntext.fold_lower(candidate.name)
-            if name and (name in wanted or wanted.startswith(name)):
-                return candidate
+            for name in {
+                vntext.fold_lower(candidate.name),
+                vntext.fold_lower(candidate.short_name),
+            }:
+                if len(name) > 5 and (name == wanted or name in wanted):
+                    return candidate
     for candidate in procedure.receiving_agencies.all():
         if candidate.kind not in (Agency.Kind.SERVICE_CENTER, Agency.Kind.COMMUNE):
             return candidate
@@ -444,7 +489,7 @@ def _applicant_snapshot(actor: Any, applicant: dict[str, Any], *, walk_in: bool)
 
 
 # ---------------------------------------------------------------- create and edit
-@transaction.atomic
+@_atomic
 def dossier_create(
     *,
     actor: Any,
@@ -555,7 +600,7 @@ def dossier_create(
     return dossier
 
 
-@transaction.atomic
+@_atomic
 def dossier_update_draft(
     *,
     actor: Any,
@@ -707,7 +752,7 @@ def _store_file(
     return attachment
 
 
-@transaction.atomic
+@_atomic
 def dossier_attach(
     *,
     actor: Any,
@@ -783,7 +828,7 @@ def _missing_documents(dossier: Dossier) -> list[str]:
 
 
 # ---------------------------------------------------------------- transitions
-@transaction.atomic
+@_atomic
 def dossier_submit(*, actor: Any, dossier: Dossier, now: dt.datetime | None = None) -> Dossier:
     """Submit a draft: the form must be complete and every mandatory document attached."""
     at = _now(now)
@@ -818,6 +863,15 @@ def _pick_handler(agency: Agency, role: str) -> Any:
     """The officer of ``agency`` with ``role`` who has the fewest open dossiers (or None)."""
     from congso.accounts.models import User
 
+    candidates = list(
+        Membership.objects.filter(agency=agency, role=role, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()[:2]
+    )
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return User(pk=candidates[0]) if _bulk_mode.get() else User.objects.get(pk=candidates[0])
     return (
         User.objects.filter(memberships__agency=agency, memberships__role=role, is_active=True)
         .annotate(
@@ -853,7 +907,7 @@ def _set_deadline(dossier: Dossier, received_at: dt.datetime) -> dt.datetime:
     return due
 
 
-@transaction.atomic
+@_atomic
 def dossier_receive(
     *, actor: Any, dossier: Dossier, note: str = "", now: dt.datetime | None = None
 ) -> Dossier:
@@ -901,7 +955,7 @@ def dossier_receive(
     return dossier
 
 
-@transaction.atomic
+@_atomic
 def dossier_start(
     *, actor: Any, dossier: Dossier, note: str = "", now: dt.datetime | None = None
 ) -> Dossier:
@@ -926,7 +980,7 @@ def dossier_start(
     return dossier
 
 
-@transaction.atomic
+@_atomic
 def dossier_request_supplement(
     *,
     actor: Any,
@@ -984,7 +1038,7 @@ def dossier_request_supplement(
     return dossier
 
 
-@transaction.atomic
+@_atomic
 def dossier_supplement(
     *, actor: Any, dossier: Dossier, note: str = "", now: dt.datetime | None = None
 ) -> Dossier:
@@ -1048,7 +1102,7 @@ def _finish(dossier: Dossier, at: dt.datetime) -> list[str]:
     return fields
 
 
-@transaction.atomic
+@_atomic
 def dossier_reject(
     *, actor: Any, dossier: Dossier, reason: str, now: dt.datetime | None = None
 ) -> Dossier:
@@ -1083,7 +1137,7 @@ def dossier_reject(
     return dossier
 
 
-@transaction.atomic
+@_atomic
 def dossier_forward(
     *,
     actor: Any,
@@ -1125,7 +1179,7 @@ def dossier_forward(
     return dossier
 
 
-@transaction.atomic
+@_atomic
 def dossier_send_back(
     *, actor: Any, dossier: Dossier, note: str, now: dt.datetime | None = None
 ) -> Dossier:
@@ -1152,7 +1206,7 @@ def dossier_send_back(
     return dossier
 
 
-@transaction.atomic
+@_atomic
 def dossier_approve(
     *,
     actor: Any,
@@ -1224,7 +1278,7 @@ def dossier_approve(
     return dossier
 
 
-@transaction.atomic
+@_atomic
 def dossier_return_result(
     *, actor: Any, dossier: Dossier, note: str = "", now: dt.datetime | None = None
 ) -> Dossier:
@@ -1250,7 +1304,7 @@ def dossier_return_result(
     return dossier
 
 
-@transaction.atomic
+@_atomic
 def dossier_withdraw(
     *, actor: Any, dossier: Dossier, reason: str = "", now: dt.datetime | None = None
 ) -> Dossier:
@@ -1310,7 +1364,7 @@ def _as_deadline(value: Any, spec: str | None) -> dt.datetime:
     raise ApplicationError("Ngày hẹn lại không hợp lệ.", {"fields": {"new_due_at": ["Bắt buộc."]}})
 
 
-@transaction.atomic
+@_atomic
 def dossier_issue_apology(
     *,
     actor: Any,
@@ -1381,7 +1435,7 @@ def _mark_paid(
     )
 
 
-@transaction.atomic
+@_atomic
 def dossier_mark_paid(
     *,
     actor: Any,
@@ -1406,7 +1460,7 @@ def dossier_mark_paid(
     return dossier
 
 
-@transaction.atomic
+@_atomic
 def dossier_rate(
     *,
     actor: Any,
@@ -1468,7 +1522,7 @@ def dossier_rate(
     return rating
 
 
-@transaction.atomic
+@_atomic
 def feedback_create(
     *,
     actor: Any,
@@ -1522,7 +1576,7 @@ def feedback_create(
 
 
 # ---------------------------------------------------------------- payments
-@transaction.atomic
+@_atomic
 def payment_create(
     *, actor: Any, dossier: Dossier, now: dt.datetime | None = None
 ) -> tuple[Payment, Any]:
@@ -1595,7 +1649,7 @@ def _line_dict(line: Any) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@_atomic
 def payment_reconcile(
     *, actor: Any, statement: str, now: dt.datetime | None = None
 ) -> dict[str, Any]:
