@@ -51,7 +51,7 @@ TARGET_STYLES = ("diacritics", "no_diacritics")
 PAD_TO = 5000
 
 
-def setup_django(db_path: str) -> None:
+def setup_django(db_path: str, *, fresh: bool = True) -> None:
     os.environ.pop("DATABASE_URL", None)
     os.environ["SQLITE_PATH"] = db_path
     os.environ.setdefault("CONGSO_TESTING", "1")
@@ -62,7 +62,11 @@ def setup_django(db_path: str) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    settings.ASSISTANT_INDEX_CHECK_SECONDS = 0.0
+    # The catalog does not change while questions are asked; the index is rebuilt explicitly
+    # after padding. Production checks the catalog version every 5 s (the default).
+    settings.ASSISTANT_INDEX_CHECK_SECONDS = 3600.0
+    if not fresh:
+        return
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as sink:
         call_command("load_demo", only=["agencies", "accounts", "catalog"], stdout=sink)
@@ -500,17 +504,52 @@ def show_misses(rows: list[Row], outs: list[Outcome], split: str) -> None:
                 "MISS [%s] %s\n   expected: %s\n   got: %s (%s)"
                 % (r.style, r.question, r.expected, [names.get(c) for c in o.codes], o.intent)
             )
+            if os.environ.get("ASSISTANT_EVAL_DEBUG"):
+                explain(r.question)
+
+
+def explain(question: str) -> None:
+    """Print the retriever's evidence for one question (development aid)."""
+    from congso.assistant import intents
+    from congso.assistant.normalise import normalise
+    from congso.assistant.retrieval import get_index
+
+    res = get_index().search(normalise(question))
+    print(
+        "   tokens=%s required=%s optional=%s unknown=%s repaired=%s synonyms=%s -> %s"
+        % (
+            res.tokens,
+            res.content_tokens,
+            res.optional_tokens,
+            res.unknown_tokens,
+            res.repaired,
+            res.synonyms_used,
+            intents.decide(res),
+        )
+    )
+    for c in res.candidates:
+        print(
+            "     %.3f bm25=%.2f name=%.2f cov=%.2f phrase=%.2f  %s"
+            % (c.score, c.bm25, c.name_coverage, c.query_coverage, c.bigram_evidence, c.name)
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-pad", action="store_true", help="skip the 5,000-procedure run")
     parser.add_argument("--show-misses", choices=["dev", "held_out", "all"])
+    parser.add_argument(
+        "--db", help="reuse this SQLite file (created and loaded when missing; not padded)"
+    )
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="assistant-eval-")
     t0 = time.perf_counter()
-    setup_django(os.path.join(tmp, "eval.sqlite3"))
+    if args.db:
+        args.no_pad = True
+        setup_django(args.db, fresh=not os.path.exists(args.db))
+    else:
+        tmp = tempfile.mkdtemp(prefix="assistant-eval-")
+        setup_django(os.path.join(tmp, "eval.sqlite3"))
     from congso.catalog.models import Procedure
 
     n_real = Procedure.objects.active().count()

@@ -27,8 +27,9 @@ _ID_RE = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
 _LONG_DIGITS_RE = re.compile(r"(?<!\d)\d(?:[\s.-]?\d){7,}(?!\d)")
 
 #: Abstention and confidence thresholds (calibrated on the development split).
-MIN_COVERAGE_WITH_PHRASE = 0.3
-MIN_COVERAGE_WITHOUT_PHRASE = 0.6
+MIN_PHRASE_IDF = 1.0
+MIN_COVERAGE_WITH_PHRASE = 0.2
+MIN_COVERAGE_WITHOUT_PHRASE = 0.7
 CONFIDENT_COVERAGE = 0.6
 CONFIDENT_MARGIN = 0.1
 AMBIGUOUS_MARGIN = 0.03
@@ -134,9 +135,10 @@ def decide(retrieval: Retrieval) -> Decision:
     if top is None:
         return Decision("decline", "no_match")
     known = [t for t in retrieval.content_tokens if t not in retrieval.unknown_tokens]
-    if not known and top.bigram_evidence == 0:
+    phrase = top.bigram_evidence >= MIN_PHRASE_IDF
+    if not known and not phrase:
         return Decision("decline", "no_known_word")
-    if top.bigram_evidence > 0:
+    if phrase:
         if top.query_coverage < MIN_COVERAGE_WITH_PHRASE:
             return Decision("decline", "low_coverage")
     elif top.query_coverage < MIN_COVERAGE_WITHOUT_PHRASE:

@@ -200,7 +200,8 @@ DEFAULT_SYNONYMS: dict[str, str] = {
 
 #: Words that carry no retrieval meaning in a question (folded). Kept for intent detection.
 STOP_WORDS: frozenset[str] = frozenset(
-    [
+    ["nay", "kia", "ay"]
+    + [
         "a",
         "ah",
         "ai",

@@ -23,6 +23,7 @@ changes (see :func:`get_index`).
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import threading
@@ -30,6 +31,8 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
 
 from congso.assistant import lexicon
 from congso.assistant.normalise import (
@@ -41,6 +44,8 @@ from congso.assistant.normalise import (
 )
 from congso.core.vntext import fold_lower, folded_tokens, tokenize
 
+#: Fields whose accented syllables are scored (the short, naming fields).
+ACCENTED_FIELDS = ("name", "aliases", "result")
 #: Field weights of BM25F and their length-normalisation strength.
 FIELD_WEIGHTS: dict[str, float] = {
     "name": 3.0,
@@ -56,8 +61,6 @@ FIELD_B: dict[str, float] = {
     "field": 0.3,
     "documents": 0.75,
 }
-#: Fields whose accented syllables feed the accented channel.
-ACCENTED_FIELDS = ("name", "aliases", "result")
 K1 = 1.2
 ACCENT_WEIGHT = 0.35
 EXPANSION_WEIGHT = 0.8
@@ -116,6 +119,8 @@ class Retrieval:
     synonyms_used: list[str]
     optional_tokens: list[str] = field(default_factory=list)
     bigrams: list[str] = field(default_factory=list)
+    #: Folded syllable → (query weight, optional, accented key) for the coverage measure.
+    cover: dict[str, tuple[float, bool, str]] = field(default_factory=dict)
 
     @property
     def top(self) -> Candidate | None:
@@ -210,7 +215,11 @@ class Index:
         self.doc_terms: list[frozenset[str]] = []
         self.name_terms: list[frozenset[str]] = []
         self.vocab_df: dict[str, int] = {}
+        #: Procedures loaded for answers (see services); dropped with the index.
+        self.facts: dict[int, Any] = {}
         self.bigram_df: dict[str, int] = {}
+        self.pk_by_code = {row.code: row.pk for row in self.rows}
+        self._popular = heapq.nsmallest(10, self.rows, key=lambda r: (-r.popularity, r.name))
         self._build()
         self._deletes: dict[str, list[str]] = defaultdict(list)
         for word in self.vocab_df:
@@ -223,6 +232,7 @@ class Index:
     def _build(self) -> None:
         n = len(self.rows)
         per_field_tf: list[dict[str, dict[str, int]]] = []
+        extra_terms: list[set[str]] = []
         lengths: dict[str, list[int]] = {f: [] for f in FIELD_WEIGHTS}
         for row in self.rows:
             texts = {
@@ -233,17 +243,25 @@ class Index:
                 "documents": row.documents,
             }
             tfs: dict[str, dict[str, int]] = {}
+            coverage_only: set[str] = set()
             for fname, parts in texts.items():
                 tf: dict[str, int] = defaultdict(int)
                 for part in parts:
                     for term in _terms_of(part):
                         tf[term] += 1
+                    # Accented syllables are scored from the short fields only; the long ones
+                    # still tell the coverage measure which marks the procedure uses.
                     if fname in ACCENTED_FIELDS:
                         for term in _accented_terms(part):
                             tf[term] += 1
+                    else:
+                        coverage_only.update(_accented_terms(part))
                 tfs[fname] = tf
-                lengths[fname].append(sum(v for k, v in tf.items() if "_" not in k))
+                lengths[fname].append(
+                    sum(v for k, v in tf.items() if "_" not in k and not k.startswith("~"))
+                )
             per_field_tf.append(tfs)
+            extra_terms.append(coverage_only)
             name_toks = [t for t in folded_tokens(row.name) if t not in lexicon.STOP_WORDS]
             self.name_terms.append(frozenset(name_toks))
         avg = {f: (sum(v) / len(v) if v else 1.0) or 1.0 for f, v in lengths.items()}
@@ -260,7 +278,7 @@ class Index:
             pseudo.append(acc)
             for term in acc:
                 df[term] += 1
-            self.doc_terms.append(frozenset(t for t in acc if not t.startswith("~")))
+            self.doc_terms.append(frozenset(acc) | extra_terms[i])
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for term, d in df.items():
             self.idf[term] = math.log(1 + (n - d + 0.5) / (d + 0.5))
@@ -354,7 +372,7 @@ class Index:
 
     def _apply_synonyms(self, tokens: list[str]) -> tuple[list[list[str]], list[str], set[int]]:
         """Token lists to add for every synonym phrase found, and the positions they explain."""
-        extra: list[list[str]] = []
+        extra: list[tuple[list[str], str]] = []
         used: list[str] = []
         explained: set[int] = set()
         n = len(tokens)
@@ -363,7 +381,7 @@ class Index:
                 phrase = tuple(tokens[start : start + size])
                 expansion = self.synonyms.get(phrase)
                 if expansion is not None:
-                    extra.append(folded_tokens(expansion))
+                    extra.append((folded_tokens(expansion), expansion))
                     used.append(" ".join(phrase))
                     explained.update(range(start, start + size))
         return extra, used, explained
@@ -378,8 +396,7 @@ class Index:
             if weight > weights.get(term, 0.0):
                 weights[term] = weight
 
-        bigrams: set[str] = set()
-        for seq, scale in [(tokens, 1.0)] + [(e, EXPANSION_WEIGHT) for e in extra]:
+        for seq, scale in [(tokens, 1.0)] + [(e, EXPANSION_WEIGHT) for e, _ in extra]:
             for tok in seq:
                 add(tok, scale * _term_weight(tok))
             for a, b in itertools.pairwise(seq):
@@ -387,37 +404,49 @@ class Index:
                 if wa == 0 and wb == 0:
                     continue
                 add("%s_%s" % (a, b), scale * BIGRAM_WEIGHT * max(wa, wb))
-                if max(wa, wb) == 1.0:
-                    bigrams.add("%s_%s" % (a, b))
         if norm.has_diacritics:
             repaired_from = {src for src, _ in repaired}
             for syllable in norm.tokens:
                 if syllable.folded in repaired_from or _term_weight(syllable.folded) == 0:
                     continue
                 add("~" + syllable.accented, ACCENT_WEIGHT * _term_weight(syllable.folded))
-        # Coverage counts the question's own content words that no synonym explained and the
-        # content words of the expansions; words of the aspect cues ("trực tuyến", "bản sao")
-        # count only when the procedure has them.
-        required: list[str] = []
-        optional: list[str] = []
+        # Coverage counts the question's own words that no synonym explained and the words of
+        # the expansions, weighted like the query; words of the aspect cues ("trực tuyến",
+        # "bản sao") and numbers count only when the procedure has them.
+        cover: dict[str, tuple[float, bool, str]] = {}
+        repaired_at = {
+            i for i, (a, b) in enumerate(zip(norm.folded, tokens, strict=True)) if a != b
+        }
         for i, tok in enumerate(tokens):
-            if i in explained or _term_weight(tok) < 1.0:
+            weight = _term_weight(tok)
+            if i in explained or weight == 0:
                 continue
-            (optional if tok in lexicon.CUE_WORDS else required).append(tok)
-        for seq in extra:
-            for tok in seq:
-                if _term_weight(tok) == 1.0 and tok not in required:
-                    required.append(tok)
-        unknown = [t for t in required if t not in self.vocab_df]
+            optional = tok in lexicon.CUE_WORDS or not tok.isalpha()
+            accented = norm.tokens[i].accented if i not in repaired_at else tok
+            prev = cover.get(tok)
+            cover[tok] = (max(weight, prev[0]) if prev else weight, optional, accented)
+        for seq, text in extra:
+            for tok, word in zip(seq, tokenize(text), strict=False):
+                weight = _term_weight(tok)
+                if weight and tok not in cover:
+                    cover[tok] = (weight, False, accent_key(word))
+        phrases = {
+            "%s_%s" % (a, b)
+            for seq in [tokens, *(e for e, _ in extra)]
+            for a, b in itertools.pairwise(seq)
+            if a not in lexicon.STOP_WORDS and b not in lexicon.STOP_WORDS
+        }
+        required = [t for t, (w, opt, _) in cover.items() if w == 1.0 and not opt]
         info = Retrieval(
             candidates=[],
             tokens=tokens,
             content_tokens=required,
-            unknown_tokens=unknown,
+            unknown_tokens=[t for t in required if t not in self.vocab_df],
             repaired=repaired,
             synonyms_used=used,
-            optional_tokens=optional,
-            bigrams=sorted(bigrams),
+            optional_tokens=[t for t, (_, opt, _) in cover.items() if opt],
+            bigrams=sorted(phrases),
+            cover=cover,
         )
         return weights, info
 
@@ -434,10 +463,13 @@ class Index:
                 scores[doc] += qw * contrib
         if not scores:
             return info
-        top = sorted(scores.items(), key=lambda kv: -kv[1])[:RERANK_DEPTH]
+        top = heapq.nlargest(RERANK_DEPTH, scores.items(), key=itemgetter(1))
         best = top[0][1]
-        req_idf = {t: self.idf.get(t, self.max_idf) for t in info.content_tokens}
-        opt_idf = {t: self.idf.get(t, self.max_idf) for t in info.optional_tokens}
+        cover = [
+            (t, w * self.idf.get(t, self.max_idf), opt, "~" + acc if acc != t else "")
+            for t, (w, opt, acc) in info.cover.items()
+        ]
+        phrase_idf = {b: self.idf[b] for b in info.bigrams if b in self.idf}
         qset = set(info.tokens) | {t for t in weights if "_" not in t and not t.startswith("~")}
         out: list[tuple[Candidate, int]] = []
         for doc, raw in top:
@@ -445,11 +477,24 @@ class Index:
             names = self.name_terms[doc]
             name_cov = len(names & qset) / len(names) if names else 0.0
             terms = self.doc_terms[doc]
-            matched = sum(v for t, v in req_idf.items() if t in terms)
-            matched += sum(v for t, v in opt_idf.items() if t in terms)
-            missing = sum(v for t, v in req_idf.items() if t not in terms)
+            matched_phrases = [v for b, v in phrase_idf.items() if b in terms]
+            # A two-syllable phrase of the question found in the procedure explains more than
+            # its syllables alone, so it adds to the explained part.
+            matched = sum(matched_phrases)
+            missing = 0.0
+            for term, value, optional, acc in cover:
+                # A syllable typed with diacritics matches fully only with the same marks
+                # ("vũ trụ" is not "tạm trú"); a folded match alone earns half.
+                credit = (
+                    1.0
+                    if term in terms and (not acc or acc in terms)
+                    else (0.5 if term in terms else 0.0)
+                )
+                matched += credit * value
+                if not optional:
+                    missing += (1 - credit) * value
             q_cov = matched / (matched + missing) if matched + missing else 0.0
-            evidence = max((self.idf[b] for b in info.bigrams if b in terms), default=0.0)
+            evidence = max(matched_phrases, default=0.0)
             final = raw / best + NAME_COVERAGE_WEIGHT * name_cov + QUERY_COVERAGE_WEIGHT * q_cov
             cand = Candidate(
                 pk=row.pk,
@@ -465,6 +510,10 @@ class Index:
         out.sort(key=lambda cp: (-cp[0].score, -cp[1]))
         info.candidates = [c for c, _ in out[:limit]]
         return info
+
+    def popular(self, limit: int) -> list[SourceRow]:
+        """The most used procedures (suggested when a question is declined)."""
+        return self._popular[:limit]
 
     def memory_terms(self) -> int:
         return sum(len(p) for p in self.postings.values())

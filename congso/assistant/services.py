@@ -28,6 +28,8 @@ MAX_QUESTION_LENGTH = 500
 SESSION_TTL_SECONDS = 30 * 60
 #: Failed dossier look-ups allowed per session and code before the assistant stops trying.
 MAX_STATUS_ATTEMPTS = 5
+#: Procedures kept with their documents, fees and agencies for answering (per process).
+FACTS_CACHE_SIZE = 512
 
 
 @dataclass
@@ -75,33 +77,32 @@ def _save_ctx(session: str, ctx: dict[str, Any]) -> None:
         cache.set(_ctx_key(session), ctx, SESSION_TTL_SECONDS)
 
 
-def _procedures_by_pk(pks: list[int]) -> dict[int, Any]:
+def _procedure_facts(pk: int) -> Any:
+    """The procedure with its documents, fees and agencies, cached with the index.
+
+    The cache lives on the index object, so it is dropped whenever the catalog version changes
+    and the index is rebuilt; answers never show facts older than the index.
+    """
     from congso.catalog.models import Procedure
 
-    qs = (
-        Procedure.objects.filter(pk__in=pks)
-        .select_related("field")
-        .prefetch_related("required_documents", "fees", "receiving_agencies")
-    )
-    return {p.pk: p for p in qs}
+    index = get_index()
+    cache_ = index.facts
+    proc = cache_.get(pk)
+    if proc is None:
+        proc = (
+            Procedure.objects.select_related("field")
+            .prefetch_related("required_documents", "fees", "receiving_agencies")
+            .get(pk=pk)
+        )
+        if len(cache_) >= FACTS_CACHE_SIZE:
+            cache_.pop(next(iter(cache_)))
+        cache_[pk] = proc
+    return proc
 
 
 def _procedure_by_code(code: str) -> Any | None:
-    from congso.catalog.models import Procedure
-
-    return (
-        Procedure.objects.active()
-        .filter(code=code)
-        .select_related("field")
-        .prefetch_related("required_documents", "fees", "receiving_agencies")
-        .first()
-    )
-
-
-def _popular(limit: int = 3) -> list[Any]:
-    from congso.catalog.models import Procedure
-
-    return list(Procedure.objects.active().order_by("-popularity", "name")[:limit])
+    pk = get_index().pk_by_code.get(code)
+    return _procedure_facts(pk) if pk is not None else None
 
 
 def _hits(cands: list[Candidate]) -> list[ProcedureHit]:
@@ -209,23 +210,22 @@ def answer_question(
                 return finish(answers.procedure_answer(proc, aspect))
         result.intent = Intent.OUT_OF_SCOPE
         result.confident = False
-        return finish(answers.decline_answer(_popular()))
+        return finish(answers.decline_answer(get_index().popular(3)))
 
     result.intent = Intent.PROCEDURE
     result.procedures = _hits(retrieval.candidates)
-    pks = [c.pk for c in retrieval.candidates]
-    procs = _procedures_by_pk(pks)
+    cands = retrieval.candidates
     in_context = next((c for c in retrieval.candidates if c.code == context), None)
     if decision.kind == "clarify" and in_context is None:
         result.confident = False
-        return finish(answers.candidates_answer([procs[pk] for pk in pks if pk in procs], aspect))
-    top_pk = in_context.pk if decision.kind != "answer" and in_context else pks[0]
-    proc = procs[top_pk]
+        return finish(answers.candidates_answer(cands, aspect))
+    chosen = in_context if decision.kind != "answer" and in_context else cands[0]
+    proc = _procedure_facts(chosen.pk)
     ctx["procedure"] = proc.code
     answer = answers.procedure_answer(proc, aspect)
     if decision.kind == "tentative" and in_context is None:
         result.confident = False
-        answer = answers.with_alternatives(answer, [procs[pk] for pk in pks[1:] if pk in procs])
+        answer = answers.with_alternatives(answer, [c for c in cands if c is not chosen])
     return finish(answer)
 
 
