@@ -97,7 +97,7 @@ class FeedbackAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Feedback, form: Any, change: bool) -> None:
         if "answer" in form.changed_data and obj.answer.strip():
             obj.answered_at = timezone.now()
-            obj.answered_by = request.user
+            obj.answered_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
         audit.record(actor=request.user, obj=obj, action="feedback.answer", note=obj.answer[:500])
 

@@ -185,7 +185,7 @@ def _citizens(rng: random.Random, count: int) -> list[User]:
 def _officers(agency: Agency, cache: dict[tuple[int, str], User]) -> dict[str, User]:
     """Receptionist, specialist and leader of ``agency``: the demo accounts at the demo ward,
     generated officers (who cannot sign in) elsewhere."""
-    result = {}
+    result: dict[str, User] = {}
     for role in (Role.RECEPTIONIST, Role.SPECIALIST, Role.LEADER):
         key = (agency.pk, role)
         if key not in cache:
@@ -272,6 +272,12 @@ def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
 
 class _StopStoryError(Exception):
     """The next event of a dossier's story lies in the future."""
+
+
+def _due(dossier: Dossier) -> dt.datetime:
+    if dossier.due_at is None:  # only received dossiers reach the steps that need it
+        raise _StopStoryError
+    return dossier.due_at
 
 
 # ---------------------------------------------------------------- one dossier's story
@@ -405,13 +411,13 @@ class _Story:
                 return self._return(dossier, reception, citizen, t, rate=False)
             # Time used before the decision, as a share of the allowed working time.
             share = rng.uniform(1.03, 1.5) if plan == "late" else rng.uniform(0.2, 0.8)
-            remaining = workdays.working_hours_between(t, dossier.due_at)
-            target = _later(dossier.received_at, allowed * share) if allowed else t
+            remaining = workdays.working_hours_between(t, _due(dossier))
+            target = _later(received_at, allowed * share) if allowed else t
             paused = dossier.paused_hours
             target = _later(target, paused) if paused else target
             if plan == "late" and rng.random() < 0.6 and remaining > 2:
                 apology_at = self.at(_later(t, remaining * 0.7))
-                new_due = workdays.add_working_days(dossier.due_at, rng.randint(2, 5))
+                new_due = workdays.add_working_days(_due(dossier), rng.randint(2, 5))
                 services.dossier_issue_apology(
                     actor=specialist,
                     dossier=dossier,
@@ -436,7 +442,7 @@ class _Story:
             dossier = services.dossier_forward(
                 actor=specialist, dossier=dossier, note="Đủ điều kiện, đề nghị phê duyệt", now=t
             )
-            left = workdays.working_hours_between(t, dossier.due_at)
+            left = workdays.working_hours_between(t, _due(dossier))
             wait = (
                 rng.uniform(0.2, 4)
                 if plan == "late"

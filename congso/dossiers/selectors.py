@@ -17,13 +17,13 @@ import hmac
 import re
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from congso.agencies.models import Agency, Role
 from congso.core.exceptions import ApplicationError, NotFoundError
 from congso.dossiers.constants import Status
-from congso.dossiers.models import Dossier, DossierStep
+from congso.dossiers.models import Dossier, DossierQuerySet, DossierStep
 from congso.dossiers.workflow import _memberships
 
 QUEUE_NAMES = (
@@ -63,7 +63,7 @@ def _tree_filter(actor: Any) -> Q | None:
     return condition
 
 
-def dossiers_visible_to(actor: Any) -> QuerySet[Dossier]:
+def dossiers_visible_to(actor: Any) -> DossierQuerySet:
     """Every dossier ``actor`` may see (see the module docstring)."""
     qs = Dossier.objects.all()
     if actor is None or not getattr(actor, "is_authenticated", False):
@@ -90,7 +90,7 @@ def dossier_get_for(*, actor: Any, code: str) -> Dossier:
     return dossier
 
 
-def queue(actor: Any, name: str, *, now: dt.datetime | None = None) -> QuerySet[Dossier]:
+def queue(actor: Any, name: str, *, now: dt.datetime | None = None) -> DossierQuerySet:
     """One work queue of the back office, ordered by urgency (earliest deadline first)."""
     now = now or timezone.now()
     base = Dossier.objects.select_related("procedure", "agency", "receiving_agency")
@@ -140,7 +140,7 @@ def _phone_variants(text: str) -> set[str]:
     return {digits, "+84" + digits[1:], "84" + digits[1:]} if digits else set()
 
 
-def dossier_search(actor: Any, q: str) -> QuerySet[Dossier]:
+def dossier_search(actor: Any, q: str) -> DossierQuerySet:
     """Search the dossiers ``actor`` may see by code, applicant name, ID number or phone."""
     text = (q or "").strip()
     qs = dossiers_visible_to(actor).select_related("procedure", "agency")
@@ -190,7 +190,7 @@ def dossier_filter(
     received_from: dt.date | None = None,
     received_to: dt.date | None = None,
     agency: Agency | None = None,
-) -> QuerySet[Dossier]:
+) -> DossierQuerySet:
     """The API list: visible dossiers filtered by status, receipt dates and agency sub-tree."""
     qs = dossiers_visible_to(actor).select_related("procedure", "agency", "receiving_agency")
     if status:

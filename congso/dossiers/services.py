@@ -741,7 +741,7 @@ def _store_file(
         uploaded_at=at,
     )
     attachment.file.save(original, uploaded_file, save=False)
-    stored_name = attachment.file.name
+    stored_name = str(attachment.file.name)
     try:
         attachment.save()
     except Exception:
@@ -798,9 +798,8 @@ def dossier_attach(
         at=at,
     )
     for old in replaced:
-        storage, name = old.file.storage, old.file.name
         old.delete()
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        transaction.on_commit(_deleter(old.file.storage, str(old.file.name)))
     audit.record(
         actor=actor,
         obj=dossier,
@@ -816,6 +815,14 @@ def dossier_attach(
         },
     )
     return attachment
+
+
+def _deleter(storage: Any, name: str) -> Any:
+    def delete() -> None:
+        with contextlib.suppress(OSError):
+            storage.delete(name)
+
+    return delete
 
 
 def _missing_documents(dossier: Dossier) -> list[str]:
