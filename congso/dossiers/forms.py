@@ -48,6 +48,7 @@ PROFILE_SOURCES = {
 }
 
 REQUIRED_MSG = "Vui lòng nhập %s."
+CHOICE_ERRORS = {"required": "Vui lòng chọn một mục.", "invalid_choice": "Lựa chọn không hợp lệ."}
 FILE_ERRORS = {
     "required": "Vui lòng chọn tệp.",
     "invalid": "Không đọc được tệp tải lên, vui lòng chọn lại.",
@@ -320,7 +321,11 @@ class ApplicantForm(forms.Form):
     KIND_CHOICES = [("person", "Cá nhân"), ("organisation", "Tổ chức, doanh nghiệp")]
 
     applicant_kind = forms.ChoiceField(
-        label="Người nộp là", choices=KIND_CHOICES, initial="person", widget=forms.RadioSelect
+        label="Người nộp là",
+        choices=KIND_CHOICES,
+        initial="person",
+        widget=forms.RadioSelect,
+        error_messages=CHOICE_ERRORS,
     )
     name = VnCharField(label="Họ và tên người nộp", max_length=150, error_messages=ERROR_MESSAGES)
     personal_id = IdNumberField(
@@ -541,7 +546,9 @@ class ApologyForm(forms.Form):
 
 class MarkPaidForm(forms.Form):
     METHODS = [("counter", "Nộp tại quầy"), ("online", "Chuyển khoản / trực tuyến")]
-    method = forms.ChoiceField(label="Hình thức", choices=METHODS, initial="online")
+    method = forms.ChoiceField(
+        label="Hình thức", choices=METHODS, initial="counter", error_messages=CHOICE_ERRORS
+    )
     reference = VnCharField(label="Số chứng từ / mã giao dịch", max_length=100, required=False)
 
     def params(self) -> dict[str, Any]:
@@ -568,7 +575,10 @@ class RatingForm(forms.Form):
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Vui lòng chọn mức độ hài lòng."},
+        error_messages={
+            "required": "Vui lòng chọn mức độ hài lòng.",
+            "invalid_choice": "Chọn từ 1 đến 5.",
+        },
     )
     comment = VnCharField(
         label="Ý kiến góp ý",
@@ -585,10 +595,12 @@ class RatingForm(forms.Form):
         for key, label in self.criteria:
             self.fields["c_%s" % key] = forms.TypedChoiceField(
                 label=label,
-                choices=SCORE_CHOICES,
+                choices=[("", "— Không đánh giá tiêu chí này —"), *SCORE_CHOICES],
                 coerce=int,
+                empty_value=None,
                 required=False,
                 widget=forms.Select,
+                error_messages={"invalid_choice": "Chọn từ 1 đến 5."},
             )
 
     def criteria_fields(self) -> list[forms.BoundField]:

@@ -521,6 +521,7 @@ def test_citizen_rates_and_sends_feedback_after_return(make_dossier, demo_people
     assert response.status_code == 302
     rating = Rating.objects.get(dossier=dossier)
     assert (rating.score, rating.attitude, rating.satisfied) == (5, 4, True)
+    assert rating.reception is None  # criteria left blank are not scored
 
     citizen.post(
         reverse("dossiers:dossier-feedback", args=[dossier.code]),
