@@ -455,6 +455,20 @@ class WithdrawForm(ReasonForm):
     )
 
 
+class SendBackForm(forms.Form):
+    """The leader returns the dossier to the specialist with instructions (ý kiến chỉ đạo)."""
+
+    note = VnCharField(
+        label="Ý kiến chỉ đạo, nội dung cần xử lý lại",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Vui lòng ghi ý kiến chỉ đạo để chuyên viên xử lý lại."},
+    )
+
+    def params(self) -> dict[str, Any]:
+        return {"note": self.cleaned_data["note"]}
+
+
 class SupplementRequestForm(forms.Form):
     items = VnCharField(
         label="Giấy tờ, nội dung cần bổ sung (mỗi dòng một mục)",

@@ -358,6 +358,24 @@ def test_action_without_required_reason_is_refused_in_vietnamese(make_dossier, d
     assert snapshot(dossier) == before
 
 
+def test_leader_sends_back_with_instructions(make_dossier, demo_people):
+    dossier = make_dossier("awaiting_approval")
+    leader = client_for(demo_people["lanhdao"])
+    url = reverse("dossiers:backoffice-action", args=[dossier.code, "send_back"])
+
+    empty = leader.post(url, {"send_back-note": ""})
+    assert "Vui lòng ghi ý kiến chỉ đạo" in empty.content.decode()
+    leader.post(url, {"send_back-note": "Bổ sung căn cứ xác minh nơi sinh"})
+
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROGRESS
+    assert dossier.current_handler == demo_people["chuyenvien"]
+    page = client_for(demo_people["chuyenvien"]).get(
+        reverse("dossiers:backoffice-dossier", args=[dossier.code])
+    )
+    assert "Bổ sung căn cứ xác minh nơi sinh" in page.content.decode()  # in the timeline
+
+
 def test_action_the_role_may_not_take_is_refused_with_the_service_message(
     make_dossier, demo_people
 ):

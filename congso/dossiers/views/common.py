@@ -32,7 +32,7 @@ ACTION_FORMS: dict[str, type[Any]] = {
     Action.SUPPLEMENT: forms.SupplementForm,
     Action.REJECT: forms.RejectForm,
     Action.FORWARD: forms.ForwardForm,
-    Action.SEND_BACK: forms.NoteForm,
+    Action.SEND_BACK: forms.SendBackForm,
     Action.APPROVE: forms.ApproveForm,
     Action.RETURN_RESULT: forms.NoteForm,
     Action.WITHDRAW: forms.WithdrawForm,
