@@ -7,9 +7,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.utils import timezone
 
-from congso.core import audit
+from congso.dossiers import services
 from congso.dossiers.models import (
     ApologyLetter,
     Dossier,
@@ -96,10 +95,9 @@ class FeedbackAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Feedback, form: Any, change: bool) -> None:
         if "answer" in form.changed_data and obj.answer.strip():
-            obj.answered_at = timezone.now()
-            obj.answered_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
-        audit.record(actor=request.user, obj=obj, action="feedback.answer", note=obj.answer[:500])
+            services.feedback_answer(actor=request.user, feedback=obj, answer=obj.answer)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 for model in (SupplementRequest, ApologyLetter, Rating, Payment):

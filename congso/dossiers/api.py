@@ -647,6 +647,56 @@ class LookupApi(APIView):
         return Response(self.LookupOutputSerializer(dossier).data)
 
 
+class LookupRateApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [LookupThrottle]
+
+    class LookupRateInputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=60)
+        phone = serializers.CharField(max_length=15, required=False, allow_blank=True)
+        personal_id = serializers.CharField(max_length=12, required=False, allow_blank=True)
+        score = serializers.IntegerField(min_value=1, max_value=5)
+        comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+        criteria = serializers.DictField(
+            child=serializers.IntegerField(min_value=1, max_value=5), required=False
+        )
+
+    class LookupRateOutputSerializer(serializers.Serializer):
+        score = serializers.IntegerField()
+        satisfied = serializers.BooleanField()
+        rated_at = serializers.DateTimeField()
+
+    @extend_schema(
+        tags=["lookup"],
+        summary="Đánh giá mức độ hài lòng bằng mã hồ sơ và số điện thoại (không cần tài khoản)",
+        auth=[],
+        request=LookupRateInputSerializer,
+        responses={201: LookupRateOutputSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = self.LookupRateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        secret = values.get("phone") or values.get("personal_id") or ""
+        if not secret:
+            raise ApplicationError(
+                "Nhập số điện thoại hoặc số định danh cá nhân của người nộp.",
+                {"fields": {"phone": ["Bắt buộc."]}},
+            )
+        rating = services.dossier_rate_by_lookup(
+            code=values["code"],
+            phone_or_id=secret,
+            score=values["score"],
+            comment=values.get("comment", ""),
+            criteria=values.get("criteria"),
+        )
+        return Response(
+            {"score": rating.score, "satisfied": rating.satisfied, "rated_at": rating.rated_at},
+            status=201,
+        )
+
+
 class FeedbackCreateApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [LookupThrottle]

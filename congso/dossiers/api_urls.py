@@ -31,5 +31,6 @@ urlpatterns = [
     path("dossiers/<str:code>/payment/", api.DossierPaymentApi.as_view(), name="dossier-payment"),
     path("payments/reconcile/", api.PaymentReconcileApi.as_view(), name="payment-reconcile"),
     path("lookup/", api.LookupApi.as_view(), name="dossier-lookup"),
+    path("lookup/rate/", api.LookupRateApi.as_view(), name="dossier-lookup-rate"),
     path("feedback/", api.FeedbackCreateApi.as_view(), name="feedback-create"),
 ]

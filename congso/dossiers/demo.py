@@ -472,7 +472,7 @@ class _Story:
         t = self.at(_later(t, rng.uniform(0.3, 20)))
         dossier = services.dossier_return_result(actor=reception, dossier=dossier, now=t)
         owner = citizen if citizen is not None and dossier.applicant_id == citizen.pk else None
-        if rate and owner is not None and rng.random() < 0.8:
+        if rate and owner is not None and rng.random() < 0.85:
             t = self.at(t + dt.timedelta(hours=rng.uniform(0.2, 48)))
             late = dossier.is_late_flag
             score = rng.choice([2, 3, 3, 4] if late else [5, 5, 5, 4, 4, 4, 3])
@@ -577,7 +577,7 @@ def load(stdout: Any = None, *, size: int = HISTORY_SIZE) -> None:
             created = _working_moment(day, rng)
             online = rng.random() < (0.62 if procedure.is_full_online else 0.38)
             citizen_index = rng.randrange(len(citizens))
-            walk_in_with_account = rng.random() < 0.5
+            walk_in_with_account = rng.random() < 0.65
             citizen = citizens[citizen_index] if online or walk_in_with_account else None
             person = people[citizen_index] if citizen is not None else _person(rng, 10_000 + index)
             plan = _plan(rng, online)
@@ -603,12 +603,60 @@ def load(stdout: Any = None, *, size: int = HISTORY_SIZE) -> None:
                 continue
             counts[plan] = counts.get(plan, 0) + 1
         _queues(rng, now, routes, officer_cache, citizens)
+        _feedback(rng, now)
     flagged = services.dossiers_flag_late(now=now)
     _say(
         stdout,
         "hồ sơ: %d (%d quá hạn đang mở) trong %.1f s"
         % (Dossier.objects.count(), flagged, time.monotonic() - started),
     )
+
+
+FEEDBACK = [
+    "Đề nghị bố trí thêm ghế chờ tại Bộ phận Một cửa vào buổi sáng.",
+    "Hồ sơ của tôi đã quá hẹn nhưng chưa nhận được thông báo lý do.",
+    "Cán bộ hướng dẫn tận tình, cảm ơn phường.",
+    "Trang nộp hồ sơ trực tuyến khó tải tệp ảnh chụp bằng điện thoại.",
+    "Đề nghị niêm yết rõ mức lệ phí tại quầy.",
+]
+
+
+def _feedback(rng: random.Random, now: dt.datetime) -> None:
+    """Feedback and petitions (phản ánh, kiến nghị): some about a dossier, some general."""
+    ids = list(
+        Dossier.objects.filter(status=Status.RETURNED, applicant__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    chosen = rng.sample(ids, min(30, len(ids)))
+    dossiers = list(
+        Dossier.objects.filter(pk__in=chosen).select_related("applicant", "agency").order_by("pk")
+    )
+    for index, dossier in enumerate(dossiers):
+        moment = (dossier.returned_at or now) + dt.timedelta(hours=rng.uniform(1, 72))
+        if moment > now:
+            continue
+        feedback = services.feedback_create(
+            actor=dossier.applicant,
+            name=dossier.applicant_name,
+            phone=dossier.applicant_phone,
+            content=FEEDBACK[index % len(FEEDBACK)],
+            dossier=dossier if index % 3 else None,
+            now=moment,
+        )
+        answered = moment + dt.timedelta(days=rng.randint(1, 6))
+        if index % 2 == 0 and answered < now:
+            leader = (
+                Membership.objects.filter(agency=dossier.agency, role=Role.LEADER)
+                .select_related("user")
+                .first()
+            )
+            services.feedback_answer(
+                actor=leader.user if leader else None,
+                feedback=feedback,
+                answer="Cảm ơn ông/bà đã phản ánh; đơn vị đã tiếp thu và chấn chỉnh.",
+                now=answered,
+            )
 
 
 def _queues(

@@ -209,6 +209,7 @@ def _record(
     note: str = "",
     public_note: str = "",
     data: dict[str, Any] | None = None,
+    actor_name: str = "",
 ) -> DossierStep:
     """Append the timeline step and the audit event of one action."""
     agency = _step_agency(dossier, role)
@@ -218,7 +219,7 @@ def _record(
         from_status=from_status,
         to_status=dossier.status,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=_actor_name(actor),
+        actor_name=actor_name or _actor_name(actor),
         agency=agency,
         at=at,
         note=note,
@@ -1481,6 +1482,66 @@ def dossier_rate(
     at = _now(now)
     dossier = _lock(dossier)
     role = workflow.check(actor, dossier, Action.RATE)
+    return _rate(
+        actor=actor,
+        dossier=dossier,
+        role=role,
+        score=score,
+        comment=comment,
+        criteria=criteria,
+        at=at,
+    )
+
+
+@_atomic
+def dossier_rate_by_lookup(
+    *,
+    code: str,
+    phone_or_id: str,
+    score: int,
+    comment: str = "",
+    criteria: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Rating:
+    """Rating without an account (a walk-in applicant scanning the QR code of the receipt):
+    the dossier code and the applicant's phone or personal ID identify the applicant, as on the
+    public lookup page. The same rules apply: after return, once."""
+    from congso.dossiers.selectors import dossier_lookup
+
+    at = _now(now)
+    found = dossier_lookup(code=code, phone_or_id=phone_or_id)
+    if found is None:
+        raise NotFoundError(
+            "Không tìm thấy hồ sơ khớp với mã hồ sơ và số điện thoại/số định danh đã nhập."
+        )
+    dossier = _lock(found)
+    if dossier.status != Status.RETURNED:
+        raise ConflictError(workflow._STATE_MESSAGES[Action.RATE])
+    if hasattr(dossier, "rating"):
+        raise ConflictError("Hồ sơ đã được đánh giá.")
+    return _rate(
+        actor=None,
+        dossier=dossier,
+        role="",
+        score=score,
+        comment=comment,
+        criteria=criteria,
+        at=at,
+        via_lookup=True,
+    )
+
+
+def _rate(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    role: str,
+    score: Any,
+    comment: str,
+    criteria: dict[str, Any] | None,
+    at: dt.datetime,
+    via_lookup: bool = False,
+) -> Rating:
     errors: dict[str, list[str]] = {}
 
     def score_of(value: Any, name: str) -> int | None:
@@ -1524,7 +1585,8 @@ def dossier_rate(
         at=at,
         note=rating.comment,
         public_note="Người nộp đã đánh giá mức độ hài lòng",
-        data={"score": overall, "criteria": per_criterion},
+        data={"score": overall, "criteria": per_criterion, "via_lookup": via_lookup},
+        actor_name=dossier.applicant_name if via_lookup else "",
     )
     return rating
 
@@ -1578,6 +1640,28 @@ def feedback_create(
         action="feedback.create",
         agency=feedback.agency,
         data={"dossier": dossier.code if dossier else None, "at": at.isoformat()},
+    )
+    return feedback
+
+
+@_atomic
+def feedback_answer(
+    *, actor: Any, feedback: Feedback, answer: str, now: dt.datetime | None = None
+) -> Feedback:
+    """Answer a feedback (trả lời phản ánh, kiến nghị); recorded in the audit trail."""
+    at = _now(now)
+    answer = _clean_text(answer, field="nội dung trả lời", max_length=5000, required=True)
+    feedback.answer = answer
+    feedback.answered_at = at
+    feedback.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+    feedback.save(update_fields=["answer", "answered_at", "answered_by"])
+    audit.record(
+        actor=actor,
+        obj=feedback,
+        action="feedback.answer",
+        agency=feedback.agency,
+        note=answer[:500],
+        data={"at": at.isoformat()},
     )
     return feedback
 

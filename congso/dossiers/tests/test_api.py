@@ -342,3 +342,84 @@ def test_supplement_and_withdraw_through_the_api(api_as, make_dossier):
     assert _act(citizen, dossier.code, "supplement").json()["status"] == "in_progress"
     withdrawn = _act(citizen, dossier.code, "withdraw", reason="Nộp nhầm thủ tục")
     assert withdrawn.json()["status"] == "withdrawn"
+
+
+@pytest.fixture
+def khai_sinh_all_communes(demo_people):  # type: ignore[no-untyped-def]
+    """ "Đăng ký khai sinh" as the catalog publishes it: received by every commune."""
+    from congso.agencies.models import Agency
+    from congso.catalog.models import Field, Procedure, RequiredDocument
+
+    field, _ = Field.objects.get_or_create(slug="ho-tich", defaults={"name": "Hộ tịch"})
+    procedure = Procedure.objects.create(
+        code="1.001193",
+        name="Đăng ký khai sinh",
+        field=field,
+        level=Procedure.Level.COMMUNE,
+        competent_agency="Ủy ban nhân dân cấp xã",
+        processing_time_value=8,
+        processing_time_unit=Procedure.TimeUnit.WORKING_HOURS,
+        processing_time_note="Ngay trong ngày; nhận sau 15 giờ thì trả vào ngày làm việc tiếp theo",
+        result="Giấy khai sinh (bản chính)",
+        legal_basis=["Luật Hộ tịch số 60/2014/QH13"],
+        online_level=Procedure.OnlineLevel.FULL,
+        form={
+            "fields": [
+                {"name": "child_name", "label": "Họ tên trẻ", "type": "text", "required": True}
+            ]
+        },
+    )
+    procedure.receiving_agencies.set(Agency.objects.communes())
+    RequiredDocument.objects.create(procedure=procedure, position=0, name="Giấy chứng sinh")
+    return procedure
+
+
+def test_khai_sinh_to_the_demo_ward_end_to_end(api_as, khai_sinh_all_communes):
+    congdan = api_as("congdan")
+    body = {"procedure": "1.001193", "form": {"child_name": "Nguyễn Gia Bảo"}}
+    unrouted = congdan.post("/api/v1/dossiers/", body, format="json")
+    assert unrouted.status_code == 400
+    assert "xã, phường" in unrouted.json()["message"]
+    created = congdan.post(
+        "/api/v1/dossiers/", {**body, "agency": "phuong-vi-thanh"}, format="json"
+    )
+    assert created.status_code == 201
+    code = created.json()["code"]
+    assert _upload(congdan, code, "doc-0").status_code == 201
+    assert _act(congdan, code, "submit").status_code == 200
+    assert _act(api_as("motcua"), code, "receive").json()["status"] == "received"
+    assert _act(api_as("chuyenvien"), code, "start").status_code == 200
+    assert _act(api_as("chuyenvien"), code, "forward", note="Đủ điều kiện").status_code == 200
+    approved = _act(api_as("lanhdao"), code, "approve")
+    assert approved.json()["status"] == "approved"
+    returned = _act(api_as("motcua"), code, "return_result")
+    assert returned.json()["status"] == "returned"
+    assert returned.json()["agency_name"] == "Ủy ban nhân dân phường Vị Thanh"
+
+
+def test_walk_in_applicant_rates_with_code_and_phone(api_client, procs, demo_people):
+    from congso.dossiers import services as svc
+
+    motcua = demo_people["motcua"]
+    dossier = svc.dossier_create(
+        actor=motcua,
+        procedure=procs["days"],
+        applicant={"name": "Phan Văn Út", "phone": "0917555666"},
+        form_data=FORM,
+    )
+    payload = {"code": dossier.code, "phone": "0917555666", "score": 4, "comment": "Tốt"}
+    early = api_client.post("/api/v1/lookup/rate/", payload, format="json")
+    assert early.status_code == 409
+    dossier = svc.dossier_receive(actor=motcua, dossier=dossier)
+    dossier = svc.dossier_start(actor=demo_people["chuyenvien"], dossier=dossier)
+    dossier = svc.dossier_forward(actor=demo_people["chuyenvien"], dossier=dossier)
+    dossier = svc.dossier_approve(actor=demo_people["lanhdao"], dossier=dossier)
+    svc.dossier_return_result(actor=motcua, dossier=dossier)
+    wrong = api_client.post(
+        "/api/v1/lookup/rate/", {**payload, "phone": "0900000000"}, format="json"
+    )
+    assert wrong.status_code == 404
+    ok = api_client.post("/api/v1/lookup/rate/", payload, format="json")
+    assert ok.status_code == 201 and ok.json()["satisfied"] is True
+    again = api_client.post("/api/v1/lookup/rate/", payload, format="json")
+    assert again.status_code == 409

@@ -332,6 +332,20 @@ def test_receipt_on_13_02_2026_skips_tet(make_dossier):
     assert dossier.original_due_at == dossier.due_at
 
 
+@pytest.mark.parametrize(
+    ("days", "due"),
+    [(1, "2026-02-23"), (3, "2026-02-25"), (5, "2026-02-27"), (7, "2026-03-03")],
+)
+def test_deadline_from_13_02_2026_in_working_days_skips_tet(make_dossier, procs, days, due):
+    """Tết Bính Ngọ: 14–22/02/2026 are days off, so counting resumes on Monday 23/02."""
+    procs["days"].processing_time_value = days
+    procs["days"].save(update_fields=["processing_time_value"])
+    dossier = make_dossier("received", when=at("2026-02-13", "10:00"))
+    local_due = dossier.due_at.astimezone(workdays.tz())
+    assert local_due.date() == dt.date.fromisoformat(due)
+    assert local_due.time() == dt.time(17, 0)
+
+
 def test_same_day_procedure_received_after_15h_is_due_next_working_day(make_dossier):
     received = at("2026-03-06", "15:30")  # a Friday
     dossier = make_dossier("received", procedure="hours", when=received - dt.timedelta(minutes=30))
