@@ -255,16 +255,21 @@ def supplement_request_layout(dossier: Any, request: Any) -> Layout:
             "gồm những nội dung sau đây:" % (agency.name, applicant_title(dossier)),
             indent=True,
         ),
-        core_pdf.Bullets([str(item) for item in (request.items or [])], numbered=True),
+        *[
+            core_pdf.Para("%d. %s" % (number, item), indent=True)
+            for number, item in enumerate(request.items or [], start=1)
+        ],
     ]
     if request.note:
         body.append(core_pdf.Para("Lý do, hướng dẫn: %s" % request.note, indent=True))
-    contact = getattr(agency, "phone", "") or "Bộ phận Tiếp nhận và Trả kết quả"
+    contact = "Bộ phận Tiếp nhận và Trả kết quả, %s" % agency.name
+    if getattr(agency, "phone", ""):
+        contact += " (điện thoại: %s)" % agency.phone
     body += [
         core_pdf.Para(
             "Thời gian chờ bổ sung, hoàn thiện hồ sơ không tính vào thời hạn giải quyết. Trong quá "
-            "trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ %s (điện thoại: %s) để được "
-            "hướng dẫn." % (agency.name, contact),
+            "trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ %s để được hướng dẫn."
+            % contact,
             indent=True,
         ),
         core_pdf.Para("Xin trân trọng cảm ơn./.", indent=True),
@@ -278,7 +283,7 @@ def supplement_request_layout(dossier: Any, request: Any) -> Layout:
         "signatures": _two_signatures(
             None,
             core_pdf.Signature(
-                "NGƯỜI HƯỚNG DẪN, TIẾP NHẬN HỒ SƠ",
+                ["NGƯỜI HƯỚNG DẪN,", "TIẾP NHẬN HỒ SƠ"],
                 _officer_name(request.requested_by),
                 "(Ký và ghi rõ họ tên)",
             ),
@@ -377,7 +382,7 @@ def apology_layout(dossier: Any, letter: Any) -> Layout:
         ],
         "signatures": [
             core_pdf.Signature(
-                "THỦ TRƯỞNG CƠ QUAN",
+                ["ĐẠI DIỆN CƠ QUAN, ĐƠN VỊ", "ĐỂ XẢY RA QUÁ HẠN"],
                 _officer_name(letter.issued_by),
                 "(Ký, ghi rõ họ tên và đóng dấu)",
             )

@@ -102,6 +102,7 @@ def test_receipt_text_has_code_name_and_appointment_with_diacritics(received):
     data = pdfs.render_receipt(received)
 
     assert data.startswith(b"%PDF")
+    assert b"FreeSerif" in data  # an embedded Unicode font, not a standard PDF font
     text = _text(data)
     assert received.code in text
     assert "Nguyễn Văn An" in text
@@ -140,8 +141,9 @@ def test_supplement_request_lists_every_missing_item(received, demo_people):
 
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
     assert "Bản sao Giấy chứng nhận kết hôn của cha mẹ" in text
-    assert "Văn bản ủy quyền có chứng thực" in text
+    assert "2. Văn bản ủy quyền có chứng thực" in text
     assert received.code in text
+    assert "Lê Thị Hồng" in text
 
 
 def test_refusal_notice_states_the_legal_reason(received, demo_people):
