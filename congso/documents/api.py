@@ -63,9 +63,7 @@ def _agency(actor: Any, slug: str | None, *roles: str) -> Agency:
 def _doc_type(code: str) -> DocumentType:
     doc_type = DocumentType.objects.filter(code=code, is_active=True).first()
     if doc_type is None:
-        raise ApplicationError(
-            "Loại văn bản không hợp lệ.", {"fields": {"doc_type": ["invalid"]}}
-        )
+        raise ApplicationError("Loại văn bản không hợp lệ.", {"fields": {"doc_type": ["invalid"]}})
     return doc_type
 
 
@@ -174,7 +172,7 @@ def _document(document: Document, actor: Any) -> dict[str, Any]:
 
 
 class SignatureOutput(serializers.Serializer):
-    field_name = serializers.CharField()
+    field_name = serializers.CharField()  # type: ignore[assignment]
     signer = serializers.CharField()
     issuer = serializers.CharField()
     serial = serializers.CharField()
@@ -202,8 +200,10 @@ class IncomingApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
-        file = serializers.FileField(required=False, help_text="Tệp PDF (văn bản điện tử hoặc bản quét).")
+    class IncomingInputSerializer(serializers.Serializer):
+        file = serializers.FileField(
+            required=False, help_text="Tệp PDF (văn bản điện tử hoặc bản quét)."
+        )
         agency = serializers.SlugField(required=False, help_text="Cơ quan nhận (slug).")
         doc_type = serializers.SlugField(default="cong-van")
         summary = serializers.CharField(max_length=2000)
@@ -216,7 +216,9 @@ class IncomingApi(APIView):
             Confidentiality.choices, default=Confidentiality.NORMAL
         )
         deadline = serializers.DateField(required=False, allow_null=True, default=None)
-        leader = serializers.CharField(required=False, default="", help_text="Tên đăng nhập lãnh đạo được trình.")
+        leader = serializers.CharField(
+            required=False, default="", help_text="Tên đăng nhập lãnh đạo được trình."
+        )
 
     @extend_schema(
         tags=[TAG],
@@ -232,11 +234,11 @@ class IncomingApi(APIView):
     @extend_schema(
         tags=[TAG],
         summary="Vào sổ văn bản đến từ tệp PDF tải lên (văn thư)",
-        request={"multipart/form-data": InputSerializer},
+        request={"multipart/form-data": IncomingInputSerializer},
         responses={201: DocumentOutput},
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.IncomingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         agency = _agency(request.user, v.get("agency"), "clerk")
@@ -268,7 +270,7 @@ class OutgoingApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
+    class OutgoingInputSerializer(serializers.Serializer):
         agency = serializers.SlugField(required=False)
         doc_type = serializers.SlugField()
         summary = serializers.CharField(max_length=2000)
@@ -282,7 +284,9 @@ class OutgoingApi(APIView):
             Confidentiality.choices, default=Confidentiality.NORMAL
         )
         recipients = serializers.ListField(
-            child=serializers.SlugField(), required=False, default=list,
+            child=serializers.SlugField(),
+            required=False,
+            default=list,
             help_text="Cơ quan nhận trên nền tảng (slug).",
         )
         recipients_text = serializers.CharField(required=False, default="", allow_blank=True)
@@ -304,11 +308,14 @@ class OutgoingApi(APIView):
     @extend_schema(
         tags=[TAG],
         summary="Tạo dự thảo văn bản đi (JSON, hoặc multipart kèm tệp PDF)",
-        request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
+        request={
+            "application/json": OutgoingInputSerializer,
+            "multipart/form-data": OutgoingInputSerializer,
+        },
         responses={201: DocumentOutput},
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.OutgoingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         agency = _agency(request.user, v.get("agency"), "specialist", "clerk", "leader")
@@ -349,18 +356,18 @@ class OutgoingApi(APIView):
 class OutgoingActionApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class OutgoingActionInputSerializer(serializers.Serializer):
         note = serializers.CharField(required=False, default="", allow_blank=True)
 
     @extend_schema(
         tags=[TAG],
         summary="Chuyển bước văn bản đi: submit (trình), approve (duyệt), return (trả lại), "
         "issue (cấp số), send (gửi)",
-        request=InputSerializer,
+        request=OutgoingActionInputSerializer,
         responses={200: DocumentOutput},
     )
     def post(self, request: Request, document_id: int, action: str) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.OutgoingActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document = selectors.document_get_for(actor=request.user, document_id=document_id)
         if action == "issue":
@@ -369,7 +376,10 @@ class OutgoingActionApi(APIView):
             services.document_send(actor=request.user, document=document)
         elif action in ("submit", "approve", "return"):
             document = services.document_transition(
-                actor=request.user, document=document, action=action, note=data.validated_data["note"]
+                actor=request.user,
+                document=document,
+                action=action,
+                note=data.validated_data["note"],
             )
         else:
             raise NotFoundError("Không có thao tác %s." % action)
@@ -390,7 +400,7 @@ class DocumentDetailApi(APIView):
 class DocumentSignApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class OutputSerializer(serializers.Serializer):
+    class DocumentSignOutputSerializer(serializers.Serializer):
         document = DocumentOutput()
         file = FileOutput()
 
@@ -398,7 +408,7 @@ class DocumentSignApi(APIView):
         tags=[TAG],
         summary="Ký số văn bản đã cấp số: lãnh đạo ký trước, văn thư ký số cơ quan sau",
         request=None,
-        responses={200: OutputSerializer},
+        responses={200: DocumentSignOutputSerializer},
     )
     def post(self, request: Request, document_id: int) -> Response:
         document = selectors.document_get_for(actor=request.user, document_id=document_id)
@@ -414,9 +424,7 @@ def _verification(result: Any, item: DocumentFile | None = None) -> dict[str, An
         "ok": result.ok,
         "error": result.error,
         "file_id": item.pk if item else None,
-        "signatures": [
-            {**s.__dict__, "ok": s.ok, "verdict": s.verdict} for s in result.signatures
-        ],
+        "signatures": [{**s.__dict__, "ok": s.ok, "verdict": s.verdict} for s in result.signatures],
     }
     if item is not None:
         payload["sha256"] = item.sha256
@@ -435,14 +443,15 @@ class DocumentSignaturesApi(APIView):
     def get(self, request: Request, document_id: int) -> Response:
         document = selectors.document_get_for(actor=request.user, document_id=document_id)
         file_id = request.query_params.get("file")
+        item: DocumentFile | None
         if file_id and file_id.isdigit():
             item = selectors.file_get_for(
                 actor=request.user, document_id=document.pk, file_id=int(file_id)
             )
         else:
             item = document.current_file()
-            if item is None:
-                raise NotFoundError("Văn bản chưa có tệp.")
+        if item is None:
+            raise NotFoundError("Văn bản chưa có tệp.")
         result = services.file_verify(actor=request.user, item=item)
         return Response(_verification(result, item))
 
@@ -451,17 +460,17 @@ class SignatureVerifyApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
 
-    class InputSerializer(serializers.Serializer):
+    class SignatureVerifyInputSerializer(serializers.Serializer):
         file = serializers.FileField()
 
     @extend_schema(
         tags=[TAG],
         summary="Kiểm tra chữ ký số của một tệp PDF bất kỳ (không lưu tệp)",
-        request={"multipart/form-data": InputSerializer},
+        request={"multipart/form-data": SignatureVerifyInputSerializer},
         responses={200: VerificationOutput},
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.SignatureVerifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.verify_upload(data=data.validated_data["file"].read())
         return Response(_verification(result))
@@ -503,18 +512,18 @@ class PackageImportApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
 
-    class InputSerializer(serializers.Serializer):
+    class PackageImportInputSerializer(serializers.Serializer):
         file = serializers.FileField()
         agency = serializers.SlugField(required=False)
 
     @extend_schema(
         tags=[TAG],
         summary="Nhận gói tin liên thông từ hệ thống bên ngoài (vào sổ văn bản đến)",
-        request={"multipart/form-data": InputSerializer},
+        request={"multipart/form-data": PackageImportInputSerializer},
         responses={201: DocumentOutput},
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.PackageImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         agency = _agency(request.user, data.validated_data.get("agency"), "clerk")
         document = services.package_import(
@@ -527,7 +536,7 @@ class PackageImportApi(APIView):
 class DocumentSearchApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class FilterSerializer(serializers.Serializer):
+    class DocumentSearchFilterSerializer(serializers.Serializer):
         q = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
         type = serializers.SlugField(required=False, default="")
         book = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -538,7 +547,7 @@ class DocumentSearchApi(APIView):
         date_to = serializers.DateField(required=False, allow_null=True, default=None)
         page = serializers.IntegerField(required=False, min_value=1, max_value=500, default=1)
 
-    class OutputSerializer(serializers.Serializer):
+    class DocumentSearchOutputSerializer(serializers.Serializer):
         count = serializers.IntegerField(help_text="Số kết quả (tối đa 1001: 'hơn 1.000').")
         page = serializers.IntegerField()
         ranked = serializers.BooleanField()
@@ -558,14 +567,14 @@ class DocumentSearchApi(APIView):
             OpenApiParameter("to", OpenApiTypes.DATE),
             OpenApiParameter("page", int),
         ],
-        responses={200: OutputSerializer},
+        responses={200: DocumentSearchOutputSerializer},
     )
     def get(self, request: Request) -> Response:
         params = request.query_params.copy()
         for src, dst in (("from", "date_from"), ("to", "date_to")):
             if src in params and dst not in params:
-                params[dst] = params[src]
-        data = self.FilterSerializer(data=params)
+                params.setlist(dst, params.getlist(src))
+        data = self.DocumentSearchFilterSerializer(data=params)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         page_size = 20
@@ -598,19 +607,24 @@ class DocumentSearchApi(APIView):
 class DocumentAssignmentsApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class DocumentAssignmentsInputSerializer(serializers.Serializer):
         role = serializers.ChoiceField(AssignmentRole.choices)
         unit = serializers.SlugField(required=False, default="", help_text="Đơn vị (slug).")
         user = serializers.CharField(required=False, default="", help_text="Tên đăng nhập.")
         deadline_days = serializers.IntegerField(
-            required=False, allow_null=True, default=None, min_value=0, max_value=365,
+            required=False,
+            allow_null=True,
+            default=None,
+            min_value=0,
+            max_value=365,
             help_text="Thời hạn tính bằng ngày làm việc kể từ hôm nay.",
         )
         deadline = serializers.DateField(required=False, allow_null=True, default=None)
         instruction = serializers.CharField(required=False, default="", allow_blank=True)
 
     @extend_schema(
-        tags=[TAG], summary="Các phân công xử lý của văn bản",
+        tags=[TAG],
+        summary="Các phân công xử lý của văn bản",
         responses={200: AssignmentOutput(many=True)},
     )
     def get(self, request: Request, document_id: int) -> Response:
@@ -623,11 +637,11 @@ class DocumentAssignmentsApi(APIView):
     @extend_schema(
         tags=[TAG],
         summary="Lãnh đạo phân công: chủ trì (lead), phối hợp (cooperate), để biết (inform)",
-        request=InputSerializer,
+        request=DocumentAssignmentsInputSerializer,
         responses={201: AssignmentOutput},
     )
     def post(self, request: Request, document_id: int) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.DocumentAssignmentsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         document = selectors.document_get_for(actor=request.user, document_id=document_id)
@@ -673,33 +687,39 @@ class AssignmentListApi(APIView):
 class AssignmentOpinionApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class AssignmentOpinionInputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=5000)
 
     @extend_schema(
-        tags=[TAG], summary="Ghi ý kiến xử lý", request=InputSerializer,
+        tags=[TAG],
+        summary="Ghi ý kiến xử lý",
+        request=AssignmentOpinionInputSerializer,
         responses={201: AssignmentOutput},
     )
     def post(self, request: Request, assignment_id: int) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.AssignmentOpinionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assignment = selectors.assignment_get_for(actor=request.user, assignment_id=assignment_id)
-        services.opinion_add(actor=request.user, assignment=assignment, text=data.validated_data["text"])
+        services.opinion_add(
+            actor=request.user, assignment=assignment, text=data.validated_data["text"]
+        )
         return Response(AssignmentOutput(assignment).data, status=status.HTTP_201_CREATED)
 
 
 class AssignmentCloseApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class AssignmentCloseInputSerializer(serializers.Serializer):
         result = serializers.CharField(required=False, default="", allow_blank=True)
 
     @extend_schema(
-        tags=[TAG], summary="Kết thúc phần việc được giao", request=InputSerializer,
+        tags=[TAG],
+        summary="Kết thúc phần việc được giao",
+        request=AssignmentCloseInputSerializer,
         responses={200: AssignmentOutput},
     )
     def post(self, request: Request, assignment_id: int) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.AssignmentCloseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assignment = selectors.assignment_get_for(actor=request.user, assignment_id=assignment_id)
         assignment = services.assignment_close(
@@ -717,8 +737,11 @@ class DocumentTypesApi(APIView):
         responses={
             200: inline_serializer(
                 "DocumentTypeOutput",
-                {"code": serializers.CharField(), "name": serializers.CharField(),
-                 "abbreviation": serializers.CharField()},
+                {
+                    "code": serializers.CharField(),
+                    "name": serializers.CharField(),
+                    "abbreviation": serializers.CharField(),
+                },
                 many=True,
             )
         },

@@ -15,9 +15,13 @@ urlpatterns = [
     path("documents/search/", api.DocumentSearchApi.as_view(), name="documents-search-api"),
     path("documents/types/", api.DocumentTypesApi.as_view(), name="documents-types-api"),
     path("documents/verify/", api.SignatureVerifyApi.as_view(), name="documents-verify-api"),
-    path("documents/packages/", api.PackageImportApi.as_view(), name="documents-package-import-api"),
+    path(
+        "documents/packages/", api.PackageImportApi.as_view(), name="documents-package-import-api"
+    ),
     path("documents/<int:document_id>/", api.DocumentDetailApi.as_view(), name="document-api"),
-    path("documents/<int:document_id>/sign/", api.DocumentSignApi.as_view(), name="document-sign-api"),
+    path(
+        "documents/<int:document_id>/sign/", api.DocumentSignApi.as_view(), name="document-sign-api"
+    ),
     path(
         "documents/<int:document_id>/signatures/",
         api.DocumentSignaturesApi.as_view(),

@@ -22,7 +22,7 @@ from django.utils import timezone
 from congso.accounts.models import User
 from congso.agencies.models import Agency, Membership, Role
 from congso.documents import pki, rendering, services
-from congso.documents.constants import AssignmentRole, Confidentiality, Direction, Urgency
+from congso.documents.constants import AssignmentRole, Confidentiality, Urgency
 from congso.documents.models import Document, DocumentType
 
 DEMO_PASSWORD = "congso-demo"  # noqa: S105 - documented demo password
@@ -104,40 +104,87 @@ def sample_pdf(title: str, body: str, agency: Agency) -> bytes:
 
 
 INCOMING = [
-    ("cong-van", "Bộ Nội vụ", "Về việc hướng dẫn sắp xếp đơn vị hành chính cấp xã năm 2026",
-     "Bộ Nội vụ hướng dẫn các tỉnh rà soát, sắp xếp đơn vị hành chính cấp xã, báo cáo kết quả "
-     "thực hiện trước ngày 15 tháng 12."),
-    ("quyet-dinh", "Thủ tướng Chính phủ", "Quyết định phê duyệt Đề án chuyển đổi số quốc gia "
-     "giai đoạn 2026-2030", "Phê duyệt Đề án chuyển đổi số quốc gia; các bộ, ngành, địa phương "
-     "xây dựng kế hoạch triển khai."),
-    ("ke-hoach", "Bộ Thông tin và Truyền thông", "Kế hoạch triển khai dịch vụ công trực tuyến "
-     "toàn trình", "Đẩy mạnh cung cấp dịch vụ công trực tuyến toàn trình, thanh toán trực tuyến "
-     "phí, lệ phí."),
-    ("thong-bao", "Văn phòng Chính phủ", "Thông báo kết luận của Thủ tướng về cải cách hành chính",
-     "Thủ tướng yêu cầu các địa phương rút ngắn thời gian giải quyết thủ tục hành chính."),
-    ("giay-moi", "Bộ Tư pháp", "Giấy mời dự hội nghị tập huấn công tác hộ tịch",
-     "Kính mời đại diện lãnh đạo Sở Tư pháp dự hội nghị tập huấn về đăng ký hộ tịch điện tử."),
-    ("bao-cao", "Sở Tài chính", "Báo cáo tình hình thực hiện dự toán ngân sách quý III",
-     "Tổng thu ngân sách trên địa bàn đạt 78 phần trăm dự toán; chi thường xuyên bảo đảm."),
-    ("cong-van", "Sở Nông nghiệp và Môi trường", "Về phòng chống hạn mặn mùa khô 2026-2027",
-     "Đề nghị các xã, phường chủ động nạo vét kênh mương, tích trữ nước ngọt."),
-    ("to-trinh", "Sở Xây dựng", "Tờ trình phê duyệt quy hoạch chung đô thị Vị Thanh",
-     "Kính trình UBND tỉnh xem xét phê duyệt đồ án quy hoạch chung đô thị."),
+    (
+        "cong-van",
+        "Bộ Nội vụ",
+        "Về việc hướng dẫn sắp xếp đơn vị hành chính cấp xã năm 2026",
+        "Bộ Nội vụ hướng dẫn các tỉnh rà soát, sắp xếp đơn vị hành chính cấp xã, báo cáo kết quả "
+        "thực hiện trước ngày 15 tháng 12.",
+    ),
+    (
+        "quyet-dinh",
+        "Thủ tướng Chính phủ",
+        "Quyết định phê duyệt Đề án chuyển đổi số quốc gia giai đoạn 2026-2030",
+        "Phê duyệt Đề án chuyển đổi số quốc gia; các bộ, ngành, địa phương "
+        "xây dựng kế hoạch triển khai.",
+    ),
+    (
+        "ke-hoach",
+        "Bộ Thông tin và Truyền thông",
+        "Kế hoạch triển khai dịch vụ công trực tuyến toàn trình",
+        "Đẩy mạnh cung cấp dịch vụ công trực tuyến toàn trình, thanh toán trực tuyến phí, lệ phí.",
+    ),
+    (
+        "thong-bao",
+        "Văn phòng Chính phủ",
+        "Thông báo kết luận của Thủ tướng về cải cách hành chính",
+        "Thủ tướng yêu cầu các địa phương rút ngắn thời gian giải quyết thủ tục hành chính.",
+    ),
+    (
+        "giay-moi",
+        "Bộ Tư pháp",
+        "Giấy mời dự hội nghị tập huấn công tác hộ tịch",
+        "Kính mời đại diện lãnh đạo Sở Tư pháp dự hội nghị tập huấn về đăng ký hộ tịch điện tử.",
+    ),
+    (
+        "bao-cao",
+        "Sở Tài chính",
+        "Báo cáo tình hình thực hiện dự toán ngân sách quý III",
+        "Tổng thu ngân sách trên địa bàn đạt 78 phần trăm dự toán; chi thường xuyên bảo đảm.",
+    ),
+    (
+        "cong-van",
+        "Sở Nông nghiệp và Môi trường",
+        "Về phòng chống hạn mặn mùa khô 2026-2027",
+        "Đề nghị các xã, phường chủ động nạo vét kênh mương, tích trữ nước ngọt.",
+    ),
+    (
+        "to-trinh",
+        "Sở Xây dựng",
+        "Tờ trình phê duyệt quy hoạch chung đô thị Vị Thanh",
+        "Kính trình UBND tỉnh xem xét phê duyệt đồ án quy hoạch chung đô thị.",
+    ),
 ]
 
 OUTGOING = [
-    ("quyet-dinh", "Quyết định công bố danh mục thủ tục hành chính được chuẩn hóa thuộc thẩm "
-     "quyền giải quyết của UBND cấp xã", "Công bố kèm theo Quyết định này danh mục thủ tục hành "
-     "chính được chuẩn hóa.\nQuyết định có hiệu lực kể từ ngày ký.", ""),
-    ("ke-hoach", "Kế hoạch cải cách hành chính năm 2027 của tỉnh Hậu Giang",
-     "Nâng cao chỉ số hài lòng của người dân; số hóa hồ sơ, kết quả giải quyết thủ tục hành "
-     "chính.", ""),
-    ("cong-van", "Về việc đôn đốc giải quyết hồ sơ quá hạn tại bộ phận một cửa",
-     "Ủy ban nhân dân tỉnh đề nghị các sở, ngành và UBND cấp xã khẩn trương giải quyết hồ sơ "
-     "quá hạn, gửi thư xin lỗi người dân theo quy định.", "VP"),
-    ("thong-bao", "Thông báo lịch tiếp công dân tháng 12 năm 2026",
-     "Chủ tịch UBND tỉnh tiếp công dân định kỳ vào ngày 15 hằng tháng tại Trụ sở tiếp công dân.",
-     ""),
+    (
+        "quyet-dinh",
+        "Quyết định công bố danh mục thủ tục hành chính được chuẩn hóa thuộc thẩm "
+        "quyền giải quyết của UBND cấp xã",
+        "Công bố kèm theo Quyết định này danh mục thủ tục hành "
+        "chính được chuẩn hóa.\nQuyết định có hiệu lực kể từ ngày ký.",
+        "",
+    ),
+    (
+        "ke-hoach",
+        "Kế hoạch cải cách hành chính năm 2027 của tỉnh Hậu Giang",
+        "Nâng cao chỉ số hài lòng của người dân; số hóa hồ sơ, kết quả giải quyết thủ tục hành "
+        "chính.",
+        "",
+    ),
+    (
+        "cong-van",
+        "Về việc đôn đốc giải quyết hồ sơ quá hạn tại bộ phận một cửa",
+        "Ủy ban nhân dân tỉnh đề nghị các sở, ngành và UBND cấp xã khẩn trương giải quyết hồ sơ "
+        "quá hạn, gửi thư xin lỗi người dân theo quy định.",
+        "VP",
+    ),
+    (
+        "thong-bao",
+        "Thông báo lịch tiếp công dân tháng 12 năm 2026",
+        "Chủ tịch UBND tỉnh tiếp công dân định kỳ vào ngày 15 hằng tháng tại Trụ sở tiếp công dân.",
+        "",
+    ),
 ]
 
 
@@ -183,24 +230,36 @@ def _load_documents(people: dict[str, User]) -> int:
         if index % 2 == 0:
             if document.is_confidential:
                 services.assignment_create(
-                    actor=boss, document=document, role=AssignmentRole.LEAD, user=specialist,
-                    unit=agency, deadline_days=5,
+                    actor=boss,
+                    document=document,
+                    role=AssignmentRole.LEAD,
+                    user=specialist,
+                    unit=agency,
+                    deadline_days=5,
                 )
                 continue
             lead_unit = Agency.objects.get(slug="vp-ubnd") if agency == tinh else agency
             services.assignment_create(
-                actor=boss, document=document, role=AssignmentRole.LEAD, unit=lead_unit,
+                actor=boss,
+                document=document,
+                role=AssignmentRole.LEAD,
+                unit=lead_unit,
                 deadline_days=rng.choice([0, 3, 5, 10]),
                 deadline=(now - dt.timedelta(days=2)).date() if index % 4 == 0 else None,
                 instruction="Giao chủ trì tham mưu, báo cáo kết quả.",
             )
             if agency == tinh:
                 services.assignment_create(
-                    actor=boss, document=document, role=AssignmentRole.COOPERATE, unit=sotp,
+                    actor=boss,
+                    document=document,
+                    role=AssignmentRole.COOPERATE,
+                    unit=sotp,
                     deadline_days=5,
                 )
                 services.assignment_create(
-                    actor=boss, document=document, role=AssignmentRole.INFORM,
+                    actor=boss,
+                    document=document,
+                    role=AssignmentRole.INFORM,
                     unit=Agency.objects.get(slug="so-noi-vu"),
                 )
     # Outgoing documents of UBND tỉnh along the whole workflow.

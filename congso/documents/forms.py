@@ -54,9 +54,11 @@ class IncomingForm(_AgencyChoiceMixin, forms.Form):
     leader = forms.ChoiceField(label="Trình lãnh đạo", required=False)
 
     def set_leaders(self, leaders: list[Any]) -> None:
-        self.fields["leader"].choices = [("", "— chưa chọn —")] + [
-            (str(u.pk), u.get_full_name()) for u in leaders
-        ]
+        field = self.fields["leader"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "— chưa chọn —")] + [
+                (str(u.pk), u.get_full_name()) for u in leaders
+            ]
 
 
 class DraftForm(_AgencyChoiceMixin, forms.Form):
@@ -115,7 +117,9 @@ class DraftForm(_AgencyChoiceMixin, forms.Form):
 
 
 class ActionForm(forms.Form):
-    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AssignForm(forms.Form):
@@ -132,9 +136,9 @@ class AssignForm(forms.Form):
     )
 
     def set_people(self, people: list[Any]) -> None:
-        self.fields["user"].choices = [("", "— không —")] + [
-            (str(u.pk), u.get_full_name()) for u in people
-        ]
+        field = self.fields["user"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "— không —")] + [(str(u.pk), u.get_full_name()) for u in people]
 
 
 class OpinionForm(forms.Form):
@@ -160,7 +164,9 @@ class SearchForm(forms.Form):
         label="Đến/đi", required=False, choices=[("", "Đến và đi"), *Direction.choices]
     )
     status = forms.ChoiceField(
-        label="Trạng thái", required=False, choices=[("", "Mọi trạng thái"), *DocumentStatus.choices]
+        label="Trạng thái",
+        required=False,
+        choices=[("", "Mọi trạng thái"), *DocumentStatus.choices],
     )
     date_from = forms.DateField(label="Từ ngày", required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label="Đến ngày", required=False, widget=DATE_WIDGET)

@@ -43,9 +43,7 @@ def _row(
     )
 
 
-def _usable(credential: SigningCredential | None) -> bool:
-    if credential is None:
-        return False
+def _usable(credential: SigningCredential) -> bool:
     if credential.key_file and not (signing.pki_dir() / credential.key_file).exists():
         return False
     return credential.not_after > dt.datetime.now(dt.UTC)
@@ -68,8 +66,7 @@ def ensure_demo_ca() -> SigningCredential:
         .order_by("-created_at")
         .first()
     )
-    if _usable(ca):
-        assert ca is not None
+    if ca is not None and _usable(ca):
         return ca
     if ca is not None:
         SigningCredential.objects.filter(is_demo=True, is_active=True).update(is_active=False)
@@ -90,8 +87,7 @@ def ensure_agency_certificate(agency: Agency) -> SigningCredential:
         .order_by("-created_at")
         .first()
     )
-    if _usable(existing):
-        assert existing is not None
+    if existing is not None and _usable(existing):
         return existing
     issued = signing.issue_certificate(
         _ca_material(ca), common_name=agency.name, organization="%s (DEMO)" % agency.name[:56]
@@ -118,8 +114,7 @@ def ensure_personal_certificate(user: Any, agency: Agency, title: str = "") -> S
         .order_by("-created_at")
         .first()
     )
-    if _usable(existing):
-        assert existing is not None
+    if existing is not None and _usable(existing):
         return existing
     issued = signing.issue_certificate(
         _ca_material(ca),
@@ -135,5 +130,7 @@ def ensure_personal_certificate(user: Any, agency: Agency, title: str = "") -> S
         agency=agency,
         user=user,
     )
-    audit.record(actor=None, obj=credential, action="pki.issue", agency=agency, note=credential.subject)
+    audit.record(
+        actor=None, obj=credential, action="pki.issue", agency=agency, note=credential.subject
+    )
     return credential

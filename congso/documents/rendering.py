@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.units import mm
@@ -53,7 +56,9 @@ class Layout:
     confidentiality: str = ""
 
 
-def _centered_lines(c: Canvas, x: float, y: float, lines: list[tuple[str, str, float]]) -> float:
+def _centered_lines(
+    c: Canvas, x: float, y: float, lines: Sequence[tuple[str, str, float]]
+) -> float:
     for text, font, size in lines:
         c.setFont(font, size)
         c.drawCentredString(x, y, text)
@@ -94,13 +99,17 @@ def render_document(layout: Layout) -> bytes:
         [(core_pdf.NATIONAL_TITLE, bold, 11.5), (core_pdf.NATIONAL_MOTTO, bold, 12.5)],
     )
     motto_width = c.stringWidth(core_pdf.NATIONAL_MOTTO, bold, 12.5)
-    c.line(RIGHT_CENTER - 20 - motto_width / 2, y_right + 12, RIGHT_CENTER - 20 + motto_width / 2,
-           y_right + 12)
+    c.line(
+        RIGHT_CENTER - 20 - motto_width / 2,
+        y_right + 12,
+        RIGHT_CENTER - 20 + motto_width / 2,
+        y_right + 12,
+    )
     c.setFont(italic, 13)
     if layout.date:
         date_line = core_pdf.vn_place_date(layout.date, layout.place)
     else:
-        date_line = "%s, ngày      tháng      năm %d" % (layout.place, dt.date.today().year)
+        date_line = "%s, ngày      tháng      năm %d" % (layout.place, timezone.localdate().year)
     c.drawCentredString(RIGHT_CENTER - 20, y_right - 8, date_line)
     y = min(y_left, y_right - 20) - 14
 
@@ -150,9 +159,10 @@ def render_document(layout: Layout) -> bytes:
     c.drawString(LEFT, SIGNER_TITLE_Y + 12, "Nơi nhận:")
     c.setFont(serif, 11)
     ry = SIGNER_TITLE_Y - 2
-    for recipient in (layout.recipients or ["Như trên"])[:10] + ["Lưu: VT."]:
-        c.drawString(LEFT, ry, "- %s;" % recipient[:45] if recipient != "Lưu: VT." else "- Lưu: VT.")
+    for recipient in (layout.recipients or ["Như trên"])[:10]:
+        c.drawString(LEFT, ry, "- %s;" % recipient[:45])
         ry -= 13
+    c.drawString(LEFT, ry, "- Lưu: VT.")
     title_lines = [(t, bold, 13) for t in (layout.signing_authority, layout.signer_title) if t]
     _centered_lines(c, RIGHT_CENTER, SIGNER_TITLE_Y + 12, title_lines)
     c.setFont(bold, 13)

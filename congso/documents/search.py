@@ -18,7 +18,9 @@ from django.db import connection
 from congso.core.vntext import fold_lower, folded_tokens
 
 if TYPE_CHECKING:
-    from congso.documents.models import Document, DocumentQuerySet
+    from django.db.models import QuerySet
+
+    from congso.documents.models import Document
 
 FTS_TABLE = "documents_fts"
 #: Extracted text beyond this many characters is not indexed (keeps rows and postings small).
@@ -72,9 +74,9 @@ def index_document(document: Document) -> None:
     meta, body = index_fields(document)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("DELETE FROM %s WHERE rowid = %%s" % FTS_TABLE, [document.pk])
+            cursor.execute("DELETE FROM documents_fts WHERE rowid = %s", [document.pk])
             cursor.execute(
-                "INSERT INTO %s (rowid, meta, body) VALUES (%%s, %%s, %%s)" % FTS_TABLE,
+                "INSERT INTO documents_fts (rowid, meta, body) VALUES (%s, %s, %s)",
                 [document.pk, meta, body],
             )
         elif connection.vendor == "postgresql":
@@ -89,7 +91,7 @@ def index_document(document: Document) -> None:
 def unindex_document(document_id: int) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM %s WHERE rowid = %%s" % FTS_TABLE, [document_id])
+            cursor.execute("DELETE FROM documents_fts WHERE rowid = %s", [document_id])
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def parse_query(q: str) -> ParsedQuery | None:
     return ParsedQuery(tokens) if tokens else None
 
 
-def apply_fulltext(qs: DocumentQuerySet, q: str) -> tuple[DocumentQuerySet, bool]:
+def apply_fulltext(qs: QuerySet[Document], q: str) -> tuple[QuerySet[Document], bool]:
     """Restrict ``qs`` to documents matching ``q`` and order them by relevance.
 
     Returns the queryset and whether a text condition was applied.
@@ -148,7 +150,7 @@ def apply_fulltext(qs: DocumentQuerySet, q: str) -> tuple[DocumentQuerySet, bool
             "order_by": ["rank", "-id"],
         }
     # Raw fragments are constant strings; user input only ever travels as a parameter.
-    return qs.extra(**extra), True  # noqa: S610
+    return qs.extra(**extra), True
 
 
 def folded(text: str) -> str:

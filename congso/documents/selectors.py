@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from congso.agencies.models import Agency, Membership, Role
@@ -98,32 +98,44 @@ def assignment_get_for(*, actor: Any, assignment_id: int) -> Assignment:
 # ---------------------------------------------------------------- work lists
 def inbox(user: Any) -> DocumentQuerySet:
     """Incoming documents of the user's agencies (visible ones), newest first."""
-    return documents_visible_to(user).filter(
-        direction=Direction.INCOMING, agency_id__in=agency_ids(user)
-    ).order_by("-received_at", "-id")
+    return (
+        documents_visible_to(user)
+        .filter(direction=Direction.INCOMING, agency_id__in=agency_ids(user))
+        .order_by("-received_at", "-id")
+    )
 
 
 def outgoing(user: Any) -> DocumentQuerySet:
-    return documents_visible_to(user).filter(
-        direction=Direction.OUTGOING, agency_id__in=agency_ids(user)
-    ).order_by("-updated_at", "-id")
+    return (
+        documents_visible_to(user)
+        .filter(direction=Direction.OUTGOING, agency_id__in=agency_ids(user))
+        .order_by("-updated_at", "-id")
+    )
 
 
 def drafts_to_approve(user: Any) -> DocumentQuerySet:
-    return documents_visible_to(user).filter(
-        direction=Direction.OUTGOING,
-        status=DocumentStatus.SUBMITTED,
-        agency_id__in=agency_ids(user, Role.LEADER),
-    ).order_by("updated_at")
+    return (
+        documents_visible_to(user)
+        .filter(
+            direction=Direction.OUTGOING,
+            status=DocumentStatus.SUBMITTED,
+            agency_id__in=agency_ids(user, Role.LEADER),
+        )
+        .order_by("updated_at")
+    )
 
 
 def to_issue(user: Any) -> DocumentQuerySet:
     """For clerks: approved (to number), issued (to sign) and signed (to send) documents."""
-    return documents_visible_to(user).filter(
-        direction=Direction.OUTGOING,
-        status__in=[DocumentStatus.APPROVED, DocumentStatus.ISSUED, DocumentStatus.SIGNED],
-        agency_id__in=agency_ids(user, Role.CLERK, Role.LEADER),
-    ).order_by("updated_at")
+    return (
+        documents_visible_to(user)
+        .filter(
+            direction=Direction.OUTGOING,
+            status__in=[DocumentStatus.APPROVED, DocumentStatus.ISSUED, DocumentStatus.SIGNED],
+            agency_id__in=agency_ids(user, Role.CLERK, Role.LEADER),
+        )
+        .order_by("updated_at")
+    )
 
 
 def assignments_for(user: Any, *, open_only: bool = True) -> AssignmentQuerySet:
@@ -207,7 +219,7 @@ def document_search(
     *, actor: Any, filters: SearchFilters, limit: int = 20, offset: int = 0
 ) -> SearchPage:
     """Full-text search (diacritics optional) within what ``actor`` may see, best first."""
-    qs: DocumentQuerySet = Document.objects.filter(visibility_q(actor))
+    qs: QuerySet[Document] = Document.objects.filter(visibility_q(actor))
     if filters.doc_type:
         qs = qs.filter(doc_type__code=filters.doc_type)
     if filters.book:
@@ -220,13 +232,15 @@ def document_search(
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.date_from:
-        qs = qs.filter(Q(issued_on__gte=filters.date_from) | Q(
-            issued_on__isnull=True, created_at__date__gte=filters.date_from
-        ))
+        qs = qs.filter(
+            Q(issued_on__gte=filters.date_from)
+            | Q(issued_on__isnull=True, created_at__date__gte=filters.date_from)
+        )
     if filters.date_to:
-        qs = qs.filter(Q(issued_on__lte=filters.date_to) | Q(
-            issued_on__isnull=True, created_at__date__lte=filters.date_to
-        ))
+        qs = qs.filter(
+            Q(issued_on__lte=filters.date_to)
+            | Q(issued_on__isnull=True, created_at__date__lte=filters.date_to)
+        )
     qs, ranked = search.apply_fulltext(qs, filters.q)
     if not ranked:
         qs = qs.order_by("-created_at", "-id")

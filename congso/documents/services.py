@@ -69,9 +69,7 @@ def roles_in(user: Any, agency: Agency) -> set[str]:
     """The actor's roles in ``agency`` (superusers act as admin)."""
     if user is None or not user.is_authenticated:
         return set()
-    roles = set(
-        Membership.objects.filter(user=user, agency=agency).values_list("role", flat=True)
-    )
+    roles = set(Membership.objects.filter(user=user, agency=agency).values_list("role", flat=True))
     if user.is_superuser:
         roles.add(Role.ADMIN)
     return roles
@@ -262,9 +260,7 @@ def document_register_incoming(
         text_source="pdf" if info and info.text else "",
     )
     if file_data is not None and info is not None:
-        _store_file(
-            document, role=FileRole.ORIGINAL, data=file_data, name=file_name, actor=actor
-        )
+        _store_file(document, role=FileRole.ORIGINAL, data=file_data, name=file_name, actor=actor)
         _needs_ocr_hook(document, info)
     search.index_document(document)
     _audit(
@@ -328,7 +324,9 @@ def assignment_create(
             "Vui lòng chọn đơn vị hoặc cán bộ được giao.", {"fields": {"unit": ["required"]}}
         )
     if document.is_confidential and user is None:
-        raise ApplicationError("Văn bản mật chỉ được giao cho cán bộ cụ thể, không giao cho đơn vị.")
+        raise ApplicationError(
+            "Văn bản mật chỉ được giao cho cán bộ cụ thể, không giao cho đơn vị."
+        )
     if user is not None and not getattr(user, "is_officer", False):
         raise ApplicationError("Chỉ giao văn bản cho cán bộ, công chức.")
     if document.status in (DocumentStatus.DONE,) or document.direction != Direction.INCOMING:
@@ -521,7 +519,11 @@ def document_create_draft(
     else:
         pdf = rendering.render_document(_layout(document))
         _store_file(
-            document, role=FileRole.DRAFT, data=pdf, name="du-thao-%d.pdf" % document.pk, actor=actor
+            document,
+            role=FileRole.DRAFT,
+            data=pdf,
+            name="du-thao-%d.pdf" % document.pk,
+            actor=actor,
         )
     for name, blob, _info in attachment_list:
         _store_file(document, role=FileRole.ATTACHMENT, data=blob, name=name, actor=actor)
@@ -531,8 +533,10 @@ def document_create_draft(
 
 
 def _lock(document: Document) -> Document:
-    return Document.objects.select_for_update().select_related("agency", "doc_type").get(
-        pk=document.pk
+    return (
+        Document.objects.select_for_update()
+        .select_related("agency", "doc_type")
+        .get(pk=document.pk)
     )
 
 
@@ -810,7 +814,9 @@ def verify_upload(*, data: bytes) -> signing.VerificationResult:
 
 # ---------------------------------------------------------------- sending and exchange
 def _delivery_id(document: Document, recipient: Agency) -> uuid.UUID:
-    return uuid.uuid5(uuid.NAMESPACE_URL, "congso:document:%s:to:%s" % (document.pk, recipient.code))
+    return uuid.uuid5(
+        uuid.NAMESPACE_URL, "congso:document:%s:to:%s" % (document.pk, recipient.code)
+    )
 
 
 def _deliver(
@@ -961,7 +967,9 @@ def package_import(*, actor: Any, agency: Agency, data: bytes) -> Document:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if not {"metadata.json", "manifest.json", "document.pdf"} <= names:
-                raise ApplicationError("Gói tin thiếu metadata.json, manifest.json hoặc document.pdf.")
+                raise ApplicationError(
+                    "Gói tin thiếu metadata.json, manifest.json hoặc document.pdf."
+                )
             metadata = json.loads(archive.read("metadata.json").decode("utf-8"))
             manifest = json.loads(archive.read("manifest.json").decode("utf-8"))
             blobs = {name: archive.read(name) for name in manifest if name in names}

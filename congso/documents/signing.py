@@ -30,10 +30,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from PIL import Image, ImageDraw, ImageFont
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 from pyhanko import stamp
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -41,6 +37,10 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 DEMO_CA_NAME = "Công Số DEMO CA — không dùng thật"
 
@@ -77,7 +77,9 @@ def seal_image(agency_name: str, size: int = 400) -> Image.Image:
     c = size / 2
     draw.ellipse((6, 6, size - 6, size - 6), outline=red, width=max(6, size // 40))
     inner = size * 0.30
-    draw.ellipse((c - inner, c - inner, c + inner, c + inner), outline=red, width=max(3, size // 90))
+    draw.ellipse(
+        (c - inner, c - inner, c + inner, c + inner), outline=red, width=max(3, size // 90)
+    )
     points = []
     for i in range(10):
         radius = size * 0.13 if i % 2 == 0 else size * 0.055
@@ -235,7 +237,8 @@ def store_private_key(key: rsa.RSAPrivateKey, name: str) -> str:
 def load_private_key(name: str) -> rsa.RSAPrivateKey:
     path = pki_dir() / Path(name).name
     key = serialization.load_pem_private_key(path.read_bytes(), password=_key_password())
-    assert isinstance(key, rsa.RSAPrivateKey)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError("only RSA signing keys are supported")
     return key
 
 
@@ -271,7 +274,10 @@ class SigningRequest:
 
 
 def _register_fonts() -> None:
-    for name, file in (("CongSoSerif", "FreeSerif.ttf"), ("CongSoSerifItalic", "FreeSerifItalic.ttf")):
+    for name, file in (
+        ("CongSoSerif", "FreeSerif.ttf"),
+        ("CongSoSerifItalic", "FreeSerifItalic.ttf"),
+    ):
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, str(font_path(file))))
 
@@ -305,7 +311,10 @@ def render_stamp(request: SigningRequest) -> bytes:
         size = 8.5
         y = height - 14
         for index, line in enumerate(lines):
-            pdf.setFont("CongSoSerifItalic" if index == 0 else "CongSoSerif", size + (1 if index == 0 else 0))
+            pdf.setFont(
+                "CongSoSerifItalic" if index == 0 else "CongSoSerif",
+                size + (1 if index == 0 else 0),
+            )
             pdf.drawCentredString(width / 2, y, line[:70])
             y -= size + 3
     pdf.showPage()
@@ -352,7 +361,9 @@ def sign_pdf(data: bytes, request: SigningRequest, *, page: int = -1) -> bytes:
             meta,
             signer,
             stamp_style=style,
-            new_field_spec=fields.SigFieldSpec(request.field_name, on_page=on_page, box=request.box),
+            new_field_spec=fields.SigFieldSpec(
+                request.field_name, on_page=on_page, box=request.box
+            ),
         )
         out = pdf_signer.sign_pdf(writer)
         return out.getvalue()

@@ -12,7 +12,7 @@ import io
 import logging
 import os
 import shutil
-import subprocess  # noqa: S404 - fixed programs, no shell, arguments are paths
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,8 +90,17 @@ def ocr_pdf(data: bytes, *, language: str = "vie", dpi: int = 300) -> str:
         source.write_bytes(data)
         try:
             subprocess.run(  # noqa: S603
-                [pdftoppm, "-r", str(dpi), "-gray", "-png", "-l", str(OCR_MAX_PAGES), str(source),
-                 str(Path(tmp) / "page")],
+                [
+                    pdftoppm,
+                    "-r",
+                    str(dpi),
+                    "-gray",
+                    "-png",
+                    "-l",
+                    str(OCR_MAX_PAGES),
+                    str(source),
+                    str(Path(tmp) / "page"),
+                ],
                 check=True,
                 timeout=OCR_TIMEOUT_SECONDS,
                 capture_output=True,

@@ -26,5 +26,7 @@ urlpatterns = [
     path("<int:document_id>/chu-ky/", views.signatures, name="signatures"),
     path("<int:document_id>/goi-tin/", views.package_download, name="package"),
     path("phan-cong/<int:assignment_id>/y-kien/", views.opinion, name="opinion"),
-    path("phan-cong/<int:assignment_id>/ket-thuc/", views.close_assignment, name="assignment-close"),
+    path(
+        "phan-cong/<int:assignment_id>/ket-thuc/", views.close_assignment, name="assignment-close"
+    ),
 ]

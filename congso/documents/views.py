@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -12,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from congso.accounts.models import User
@@ -20,7 +20,7 @@ from congso.core.audit import client_ip, events_for
 from congso.core.exceptions import ApplicationError, NotFoundError
 from congso.documents import forms, selectors, services
 from congso.documents.constants import Direction
-from congso.documents.models import Document
+from congso.documents.models import Document, DocumentFile
 from congso.documents.workflow import available_actions
 
 View = Callable[..., HttpResponse]
@@ -385,14 +385,15 @@ def file_download(request: HttpRequest, document_id: int, file_id: int) -> HttpR
 def signatures(request: HttpRequest, document_id: int) -> HttpResponse:
     document = selectors.document_get_for(actor=request.user, document_id=document_id)
     file_id = request.GET.get("tep", "")
+    item: DocumentFile | None
     if file_id.isdigit():
         item = selectors.file_get_for(
             actor=request.user, document_id=document.pk, file_id=int(file_id)
         )
     else:
         item = document.current_file()
-        if item is None:
-            raise Http404("Văn bản chưa có tệp.")
+    if item is None:
+        raise Http404("Văn bản chưa có tệp.")
     result = services.file_verify(actor=request.user, item=item)
     return render(
         request,
@@ -483,7 +484,7 @@ def search(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- books and registers
 @officer_view
 def books(request: HttpRequest) -> HttpResponse:
-    year = dt.date.today().year
+    year = timezone.localdate().year
     return render(
         request,
         "documents/books.html",
@@ -498,5 +499,10 @@ def register(request: HttpRequest, book_id: int, year: int) -> HttpResponse:
     return render(
         request,
         "documents/register.html",
-        {"book": book, "year": year, "rows": rows, "incoming": book.direction == Direction.INCOMING},
+        {
+            "book": book,
+            "year": year,
+            "rows": rows,
+            "incoming": book.direction == Direction.INCOMING,
+        },
     )

@@ -47,7 +47,9 @@ def test_assigned_unit_gains_access_to_an_ordinary_document(officers, agency):
 def test_secret_documents_only_by_assignment_and_the_clerk(officers, agency):
     tinh = agency("ubnd-tinh")
     secret = register_incoming(
-        officers["vanthu"], tinh, confidentiality=Confidentiality.SECRET,
+        officers["vanthu"],
+        tinh,
+        confidentiality=Confidentiality.SECRET,
         leader=officers["lanhdaotinh"],
     )
     assert _visible(officers["vanthu"], secret)  # the clerk
@@ -56,12 +58,17 @@ def test_secret_documents_only_by_assignment_and_the_clerk(officers, agency):
     assert secret not in selectors.inbox(officers["chuyenvientinh"])
     with pytest.raises(ApplicationError, match="cán bộ cụ thể"):
         services.assignment_create(
-            actor=officers["lanhdaotinh"], document=secret, role=AssignmentRole.LEAD,
+            actor=officers["lanhdaotinh"],
+            document=secret,
+            role=AssignmentRole.LEAD,
             unit=agency("vp-ubnd"),
         )
     services.assignment_create(
-        actor=officers["lanhdaotinh"], document=secret, role=AssignmentRole.LEAD,
-        user=officers["chuyenvientinh"], deadline_days=2,
+        actor=officers["lanhdaotinh"],
+        document=secret,
+        role=AssignmentRole.LEAD,
+        user=officers["chuyenvientinh"],
+        deadline_days=2,
     )
     assert _visible(officers["chuyenvientinh"], secret)
     assert not _visible(officers["lanhdaosotp"], secret)
@@ -69,7 +76,9 @@ def test_secret_documents_only_by_assignment_and_the_clerk(officers, agency):
 
 def test_secret_document_search_hides_it_from_unassigned_colleagues(officers, agency):
     register_incoming(
-        officers["vanthu"], agency("ubnd-tinh"), summary="Tài liệu mật về quốc phòng",
+        officers["vanthu"],
+        agency("ubnd-tinh"),
+        summary="Tài liệu mật về quốc phòng",
         confidentiality=Confidentiality.TOP_SECRET,
     )
     filters = selectors.SearchFilters(q="quoc phong")
@@ -81,16 +90,23 @@ def test_only_leaders_assign_and_only_assignees_close(officers, agency):
     document = register_incoming(officers["vanthu"], agency("ubnd-tinh"))
     with pytest.raises(PermissionDeniedError):
         services.assignment_create(
-            actor=officers["vanthu"], document=document, role=AssignmentRole.LEAD,
+            actor=officers["vanthu"],
+            document=document,
+            role=AssignmentRole.LEAD,
             unit=agency("vp-ubnd"),
         )
     lead = services.assignment_create(
-        actor=officers["lanhdaotinh"], document=document, role=AssignmentRole.LEAD,
-        user=officers["chuyenvientinh"], deadline_days=3,
+        actor=officers["lanhdaotinh"],
+        document=document,
+        role=AssignmentRole.LEAD,
+        user=officers["chuyenvientinh"],
+        deadline_days=3,
     )
     with pytest.raises(PermissionDeniedError):
         services.assignment_close(actor=officers["vanthusotp"], assignment=lead)
-    services.opinion_add(actor=officers["chuyenvientinh"], assignment=lead, text="Đã tham mưu dự thảo")
+    services.opinion_add(
+        actor=officers["chuyenvientinh"], assignment=lead, text="Đã tham mưu dự thảo"
+    )
     services.assignment_close(actor=officers["chuyenvientinh"], assignment=lead, result="Xong")
     document.refresh_from_db()
     assert document.status == "done"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 import pytest
 
 from congso.core.exceptions import ConflictError
@@ -18,20 +20,29 @@ pytestmark = pytest.mark.django_db
 def test_deadline_counts_working_days_and_one_lead_only(officers, agency):
     document = register_incoming(officers["vanthu"], agency("ubnd-tinh"))
     lead = services.assignment_create(
-        actor=officers["lanhdaotinh"], document=document, role=AssignmentRole.LEAD,
-        unit=agency("vp-ubnd"), deadline_days=5, instruction="Chủ trì tham mưu",
+        actor=officers["lanhdaotinh"],
+        document=document,
+        role=AssignmentRole.LEAD,
+        unit=agency("vp-ubnd"),
+        deadline_days=5,
+        instruction="Chủ trì tham mưu",
     )
     assert lead.deadline == add_working_days_to_date(services._today(), 5)
     document.refresh_from_db()
     assert document.status == DocumentStatus.IN_PROGRESS
     with pytest.raises(ConflictError):
         services.assignment_create(
-            actor=officers["lanhdaotinh"], document=document, role=AssignmentRole.LEAD,
+            actor=officers["lanhdaotinh"],
+            document=document,
+            role=AssignmentRole.LEAD,
             unit=agency("so-tu-phap"),
         )
     inform = services.assignment_create(
-        actor=officers["lanhdaotinh"], document=document, role=AssignmentRole.INFORM,
-        unit=agency("so-noi-vu"), deadline_days=5,
+        actor=officers["lanhdaotinh"],
+        document=document,
+        role=AssignmentRole.INFORM,
+        unit=agency("so-noi-vu"),
+        deadline_days=5,
     )
     assert inform.deadline is None  # for information only: nothing to be late for
 
@@ -39,8 +50,11 @@ def test_deadline_counts_working_days_and_one_lead_only(officers, agency):
 def test_overdue_assignments_are_flagged_and_listed(officers, agency):
     document = register_incoming(officers["vanthu"], agency("ubnd-tinh"))
     late = services.assignment_create(
-        actor=officers["lanhdaotinh"], document=document, role=AssignmentRole.LEAD,
-        user=officers["chuyenvientinh"], deadline=dt.date.today() - dt.timedelta(days=1),
+        actor=officers["lanhdaotinh"],
+        document=document,
+        role=AssignmentRole.LEAD,
+        user=officers["chuyenvientinh"],
+        deadline=timezone.localdate() - dt.timedelta(days=1),
     )
     assert late.is_overdue
     assert list(selectors.overdue_assignments(officers["chuyenvientinh"])) == [late]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+from django.utils import timezone
+
 import pytest
 
 from congso.core.exceptions import ApplicationError, PermissionDeniedError
@@ -19,17 +21,21 @@ def _search(actor, q: str, **filters):  # type: ignore[no-untyped-def]
     return selectors.document_search(actor=actor, filters=selectors.SearchFilters(q=q, **filters))
 
 
-def test_registered_vietnamese_pdf_is_found_first_by_two_words_without_diacritics(
-    officers, agency
-):
+def test_registered_vietnamese_pdf_is_found_first_by_two_words_without_diacritics(officers, agency):
     clerk, tinh = officers["vanthu"], agency("ubnd-tinh")
     # Competitors share one of the two words each, or only the summary wording.
-    register_incoming(clerk, tinh, summary="Về việc nạo vét kênh thủy lợi", pdf=vietnamese_pdf(
-        "Đề nghị các xã nạo vét kênh mương trước mùa khô."
-    ))
-    register_incoming(clerk, tinh, summary="Về tiêm chủng mở rộng", pdf=vietnamese_pdf(
-        "Tổ chức tiêm chủng cho trẻ em dưới 5 tuổi."
-    ))
+    register_incoming(
+        clerk,
+        tinh,
+        summary="Về việc nạo vét kênh thủy lợi",
+        pdf=vietnamese_pdf("Đề nghị các xã nạo vét kênh mương trước mùa khô."),
+    )
+    register_incoming(
+        clerk,
+        tinh,
+        summary="Về tiêm chủng mở rộng",
+        pdf=vietnamese_pdf("Tổ chức tiêm chủng cho trẻ em dưới 5 tuổi."),
+    )
     target = register_incoming(
         clerk,
         tinh,
@@ -68,7 +74,7 @@ def test_search_filters_by_type_date_and_status(officers, agency):
     decision = register_incoming(clerk, tinh, summary="Cải cách hành chính", code="quyet-dinh")
     assert _search(clerk, "cai cach", doc_type="quyet-dinh").results == [decision]
     assert set(_search(clerk, "", doc_type="cong-van").results) == {letter}
-    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    tomorrow = timezone.localdate() + dt.timedelta(days=2)
     assert _search(clerk, "cai cach", date_from=tomorrow).results == []
     assert len(_search(clerk, "cai cach", status=DocumentStatus.REGISTERED).results) == 2
     assert _search(clerk, "cai cach", status=DocumentStatus.DONE).results == []
@@ -91,9 +97,9 @@ def test_only_the_clerk_registers_and_bad_files_get_a_clear_message(officers, ag
 
 
 def test_scan_without_text_layer_is_marked_for_ocr():
-    from PIL import Image
-
     import io
+
+    from PIL import Image
 
     buf = io.BytesIO()
     Image.new("RGB", (200, 200), "white").save(buf, format="PDF")

@@ -27,7 +27,9 @@ def _at(monkeypatch: pytest.MonkeyPatch, year: int, month: int, day: int) -> Non
 def test_number_is_allocated_at_issuance_only_and_shown_with_leading_zero(officers, agency):
     document = draft(officers["chuyenvientinh"], agency("ubnd-tinh"))
     assert document.number is None and document.symbol == ""
-    services.document_transition(actor=officers["chuyenvientinh"], document=document, action="submit")
+    services.document_transition(
+        actor=officers["chuyenvientinh"], document=document, action="submit"
+    )
     document = services.document_transition(
         actor=officers["lanhdaotinh"], document=document, action="approve"
     )

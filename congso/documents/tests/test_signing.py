@@ -131,5 +131,5 @@ def test_seal_image_is_round_and_red():
     seal = signing.seal_image("Ủy ban nhân dân tỉnh Hậu Giang", size=200)
     assert seal.mode == "RGBA"
     assert seal.getpixel((0, 0))[3] == 0  # transparent corner
-    r, g, b, a = seal.getpixel((100, 100))  # star in the centre
+    r, g, _b, a = seal.getpixel((100, 100))  # star in the centre
     assert a > 0 and r > 150 and g < 60

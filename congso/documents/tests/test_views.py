@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
+
+import pytest
 
 from congso.documents.constants import DocumentStatus
 from congso.documents.models import Document
@@ -58,9 +59,12 @@ def test_printable_registers_follow_the_decree_columns(officers, agency):
     assert "Sổ đăng ký văn bản đến" in page and "Số đến" in page and "123/BNV-VP" in page
     page = client.get("/van-ban/so/%d/%d/" % (signed.book_id, signed.year)).content.decode()
     assert "Sổ đăng ký văn bản đi" in page and "01/QĐ-UBND" in page and "Số lượng bản" in page
-    assert _client(officers["lanhdaosotp"]).get(
-        "/van-ban/so/%d/%d/" % (signed.book_id, signed.year)
-    ).status_code == 404
+    assert (
+        _client(officers["lanhdaosotp"])
+        .get("/van-ban/so/%d/%d/" % (signed.book_id, signed.year))
+        .status_code
+        == 404
+    )
 
 
 def test_clerk_registers_an_incoming_pdf_through_the_form(officers, agency):
@@ -90,8 +94,12 @@ def test_clerk_registers_an_incoming_pdf_through_the_form(officers, agency):
     bad = client.post(
         "/van-ban/den/vao-so/",
         {
-            "agency": agency("vp-ubnd").pk, "doc_type": "cong-van", "summary": "x",
-            "issuing_agency_name": "Sở Y tế", "urgency": "normal", "confidentiality": "normal",
+            "agency": agency("vp-ubnd").pk,
+            "doc_type": "cong-van",
+            "summary": "x",
+            "issuing_agency_name": "Sở Y tế",
+            "urgency": "normal",
+            "confidentiality": "normal",
             "file": SimpleUploadedFile("a.pdf", b"not a pdf", "application/pdf"),
         },
     )
@@ -104,10 +112,15 @@ def test_outgoing_workflow_through_the_pages(officers, agency):
     response = client.post(
         "/van-ban/di/soan-thao/",
         {
-            "agency": tinh.pk, "doc_type": "cong-van", "summary": "Về việc đôn đốc báo cáo",
-            "drafting_unit": "VP", "body": "Đề nghị các sở báo cáo đúng hạn.",
-            "signing_authority": "TL. CHỦ TỊCH", "signer_title": "CHÁNH VĂN PHÒNG",
-            "urgency": "normal", "confidentiality": "normal",
+            "agency": tinh.pk,
+            "doc_type": "cong-van",
+            "summary": "Về việc đôn đốc báo cáo",
+            "drafting_unit": "VP",
+            "body": "Đề nghị các sở báo cáo đúng hạn.",
+            "signing_authority": "TL. CHỦ TỊCH",
+            "signer_title": "CHÁNH VĂN PHÒNG",
+            "urgency": "normal",
+            "confidentiality": "normal",
             "recipients": [agency("so-tu-phap").pk],
         },
     )
@@ -150,8 +163,12 @@ def test_leader_assigns_and_specialist_reports_through_the_pages(officers, agenc
     leader = _client(officers["lanhdaotinh"])
     response = leader.post(
         "/van-ban/%d/phan-cong/" % document.pk,
-        {"role": "lead", "user": officers["chuyenvientinh"].pk, "deadline_days": 3,
-         "instruction": "Tham mưu trả lời"},
+        {
+            "role": "lead",
+            "user": officers["chuyenvientinh"].pk,
+            "deadline_days": 3,
+            "instruction": "Tham mưu trả lời",
+        },
     )
     assert response.status_code == 302
     assignment = document.assignments.get()
