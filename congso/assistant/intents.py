@@ -29,7 +29,8 @@ _LONG_DIGITS_RE = re.compile(r"(?<!\d)\d(?:[\s.-]?\d){7,}(?!\d)")
 #: Abstention and confidence thresholds (calibrated on the development split).
 MIN_PHRASE_IDF = 1.0
 MIN_COVERAGE_WITH_PHRASE = 0.2
-MIN_COVERAGE_WITHOUT_PHRASE = 0.7
+MIN_COVERAGE_WITHOUT_PHRASE = 0.4
+MIN_NAME_COVERAGE_WITHOUT_PHRASE = 0.4
 CONFIDENT_COVERAGE = 0.6
 CONFIDENT_MARGIN = 0.1
 AMBIGUOUS_MARGIN = 0.03
@@ -128,8 +129,9 @@ def decide(retrieval: Retrieval) -> Decision:
 
     Evidence that the question is about the top procedure: a two-syllable phrase of the
     question found in it ("khai sinh", "kết hôn" — single syllables match by accident far
-    more often), and the share of the question's content words it explains. A phrase match
-    with a reasonable share, or a high share alone, is accepted.
+    more often), the share of the question's content words it explains, and the share of
+    the procedure's name the question mentions. A phrase match with a reasonable share is
+    accepted; without a phrase, the question must also name a good part of the procedure.
     """
     top = retrieval.top
     if top is None:
@@ -141,7 +143,10 @@ def decide(retrieval: Retrieval) -> Decision:
     if phrase:
         if top.query_coverage < MIN_COVERAGE_WITH_PHRASE:
             return Decision("decline", "low_coverage")
-    elif top.query_coverage < MIN_COVERAGE_WITHOUT_PHRASE:
+    elif (
+        top.query_coverage < MIN_COVERAGE_WITHOUT_PHRASE
+        or top.name_coverage < MIN_NAME_COVERAGE_WITHOUT_PHRASE
+    ):
         return Decision("decline", "no_phrase")
     second = retrieval.candidates[1] if len(retrieval.candidates) > 1 else None
     margin = (top.score - second.score) / top.score if second else 1.0

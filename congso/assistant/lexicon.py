@@ -12,6 +12,11 @@ them), not phrasings of any test question.
 
 from __future__ import annotations
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 #: Folded phrase people use → the catalog's wording (accented). Applied to questions.
 DEFAULT_SYNONYMS: dict[str, str] = {
     # Land.
@@ -200,156 +205,39 @@ DEFAULT_SYNONYMS: dict[str, str] = {
 
 #: Words that carry no retrieval meaning in a question (folded). Kept for intent detection.
 STOP_WORDS: frozenset[str] = frozenset(
-    ["nay", "kia", "ay"]
-    + [
-        "a",
-        "ah",
-        "ai",
-        "ak",
-        "alo",
-        "anh",
-        "ba",
-        "bac",
-        "bao",
-        "be",
-        "bi",
-        "biet",
-        "bu",
-        "cac",
-        "cach",
-        "can",
-        "cau",
-        "chi",
-        "chiu",
-        "cho",
-        "chua",
-        "co",
-        "cua",
-        "cung",
-        "da",
-        "dang",
-        "day",
-        "de",
-        "den",
-        "di",
-        "dieu",
-        "do",
-        "duoc",
-        "em",
-        "gi",
-        "gio",
-        "giup",
-        "ha",
-        "hay",
-        "he",
-        "hello",
-        "hi",
-        "hoi",
-        "hom",
-        "hu",
-        "khi",
-        "khong",
-        "kia",
-        "la",
-        "lam",
-        "len",
-        "luc",
-        "ma",
-        "may",
-        "minh",
-        "mot",
-        "muon",
-        "na",
-        "nao",
-        "ne",
-        "neu",
-        "nguoi",
-        "nhe",
-        "nhi",
-        "nhieu",
-        "nho",
-        "nhu",
-        "nhung",
-        "nua",
-        "o",
-        "oi",
-        "ok",
-        "oke",
-        "ong",
-        "phai",
-        "qua",
-        "ra",
-        "rang",
-        "roi",
-        "sang",
-        "sao",
-        "se",
-        "su",
-        "ta",
-        "tai",
-        "thay",
-        "thi",
-        "thoi",
-        "toi",
-        "tot",
-        "trong",
-        "tui",
-        "u",
-        "uh",
-        "ui",
-        "va",
-        "vao",
-        "vay",
-        "ve",
-        "vi",
-        "voi",
-        "vua",
-        "xin",
-    ]
+    _words(
+        """
+        a ah ai ak alo anh ay ba bac bao be bi biet bu cac cach can cau chi chiu cho chua co cua
+        cung da dang day de den di dieu do duoc em gi gio giup ha hay he hello hi hoi hom hu khi
+        khong kia la lam len luc ma may minh mot muon na nao nay ne neu nguoi nhe nhi nhieu nho
+        nhu nhung nua o oi ok oke ong phai qua ra rang roi sang sao se su ta tai thay thi thoi
+        toi tot trong tui u uh ui va vao vay ve vi voi vua xin
+        """
+    )
 )
 
 #: Words that do carry meaning in a name but are very generic in questions; weighted down.
 WEAK_WORDS: frozenset[str] = frozenset(
-    [
-        "thu",
-        "tuc",
-        "ho",
-        "so",
-        "giay",
-        "to",
-        "dang",
-        "ky",
-        "cap",
-        "xin",
-        "lam",
-        "nop",
-        "nhan",
-        "moi",
-        "phi",
-        "le",
-        "tien",
-        "ngay",
-        "bao",
-        "lau",
-        "nhieu",
-        "dau",
-        "nao",
-        "gom",
-        "nhung",
-        "can",
-        "mat",
-        "het",
-        "theo",
-        "thu",
-        "the",
-        "nha",
-        "chu",
-        "tu",
-        "me",
-        "bo",
-        "con",
-        "cha",
-    ]
+    _words(
+        """
+        bao bo can cap cha chu con dang dau giay gom het ho ky lam lau le mat me moi nao ngay
+        nha nhan nhieu nhung nop phi so the theo thu tien to tu tuc xin
+        """
+    )
+)
+
+#: Two-syllable phrases shared by procedures of every field ("giấy phép", "xác nhận"): they
+#: are part of many names, so finding one is no evidence that the question is about a given
+#: procedure (the gate ignores them; ranking still uses them).
+GENERIC_PHRASES: frozenset[str] = frozenset(
+    _words(
+        """
+        giay_phep giay_chung chung_nhan dang_ky thu_tuc ho_so giay_to xac_nhan cap_lai cap_doi
+        cap_moi ban_sao ban_chinh to_khai don_de de_nghi co_quan uy_ban nhan_dan giai_quyet
+        thuc_hien hanh_chinh viet_nam cong_dan ca_nhan to_chuc dieu_kien kinh_doanh thong_tin
+        bo_sung thay_doi le_phi truc_tuyen dich_vu vu_cong
+        """
+    )
 )
 
 #: Syllables a question shares with procedure names but that are part of the question

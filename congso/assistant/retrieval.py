@@ -26,11 +26,14 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import re
 import threading
 import time
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -42,7 +45,7 @@ from congso.assistant.normalise import (
     normalise,
     telex_candidates,
 )
-from congso.core.vntext import fold_lower, folded_tokens, tokenize
+from congso.core.vntext import fold, fold_lower, folded_tokens, tokenize
 
 #: Fields whose accented syllables are scored (the short, naming fields).
 ACCENTED_FIELDS = ("name", "aliases", "result")
@@ -65,6 +68,8 @@ K1 = 1.2
 ACCENT_WEIGHT = 0.35
 EXPANSION_WEIGHT = 0.8
 WEAK_WEIGHT = 0.3
+#: Syllables of aspect cues ("thời hạn", "trực tuyến") say what is asked, not about what.
+CUE_WEIGHT = 0.5
 BIGRAM_WEIGHT = 1.0
 RERANK_DEPTH = 30
 #: Rerank mixture: normalised BM25 + name coverage + question coverage.
@@ -137,31 +142,32 @@ def _bigrams(tokens: Sequence[str]) -> list[str]:
     return ["%s_%s" % (a, b) for a, b in itertools.pairwise(tokens)]
 
 
-def _terms_of(text: str) -> list[str]:
-    """Folded unigrams and bigrams of a field text; punctuation breaks bigrams."""
+_CLAUSE_RE = re.compile(r"[,;:()/.\n]+")
+_SYLLABLE_RE = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=131072)
+def _fold_syllable(syllable: str) -> str:
+    return fold(syllable)
+
+
+def _field_terms(text: str) -> tuple[list[str], list[str], int]:
+    """Folded unigrams and bigrams of a field text (punctuation breaks bigrams), the accented
+    keys of its syllables, and its number of syllables."""
     terms: list[str] = []
-    for chunk in _split_clauses(text):
-        toks = folded_tokens(chunk)
+    marks: list[str] = []
+    count = 0
+    lowered = unicodedata.normalize("NFC", text).lower()
+    for chunk in _CLAUSE_RE.split(lowered):
+        syllables = _SYLLABLE_RE.findall(chunk)
+        if not syllables:
+            continue
+        toks = [_fold_syllable(t) for t in syllables]
+        count += len(toks)
         terms.extend(toks)
         terms.extend(_bigrams(toks))
-    return terms
-
-
-def _split_clauses(text: str) -> list[str]:
-    out: list[str] = []
-    cur: list[str] = []
-    for ch in text:
-        if ch in ",;:()/.\n":
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    out.append("".join(cur))
-    return [c for c in out if c.strip()]
-
-
-def _accented_terms(text: str) -> list[str]:
-    return ["~" + accent_key(t) for t in tokenize(text)]
+        marks.extend(["~" + accent_key(t) for t in syllables])
+    return terms, marks, count
 
 
 def _deletes(word: str) -> set[str]:
@@ -190,6 +196,17 @@ def _final_confusion(typed: str, meant: str) -> bool:
     if len(typed) == len(meant):
         return typed[:-1] == meant[:-1]
     return typed + "g" == meant or meant + "g" == typed
+
+
+def _phrase_candidate(a: str, b: str) -> bool:
+    """Whether two adjacent syllables may count as a distinctive phrase of a procedure.
+
+    Stop words are excluded even beside a content word: "người yêu" would otherwise find
+    "người yêu cầu" in every procedure.
+    """
+    if "%s_%s" % (a, b) in lexicon.GENERIC_PHRASES:
+        return False
+    return _term_weight(a) > 0 and _term_weight(b) > 0
 
 
 def _term_weight(token: str) -> float:
@@ -231,66 +248,73 @@ class Index:
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
         n = len(self.rows)
-        per_field_tf: list[dict[str, dict[str, int]]] = []
+        # First pass: term counts and lengths per field (lengths count syllables only).
+        per_field: list[list[tuple[str, Counter[str], int]]] = []
         extra_terms: list[set[str]] = []
         lengths: dict[str, list[int]] = {f: [] for f in FIELD_WEIGHTS}
         for row in self.rows:
-            texts = {
-                "name": [row.name],
-                "aliases": row.aliases,
-                "result": [row.result],
-                "field": [row.field_name],
-                "documents": row.documents,
-            }
-            tfs: dict[str, dict[str, int]] = {}
+            fields = (
+                ("name", [row.name]),
+                ("aliases", row.aliases),
+                ("result", [row.result]),
+                ("field", [row.field_name]),
+                ("documents", row.documents),
+            )
+            counted: list[tuple[str, Counter[str], int]] = []
             coverage_only: set[str] = set()
-            for fname, parts in texts.items():
-                tf: dict[str, int] = defaultdict(int)
+            for fname, parts in fields:
+                tf: Counter[str] = Counter()
+                syllables = 0
                 for part in parts:
-                    for term in _terms_of(part):
-                        tf[term] += 1
+                    if not part:
+                        continue
+                    terms, marks, count = _field_terms(part)
+                    tf.update(terms)
+                    syllables += count
                     # Accented syllables are scored from the short fields only; the long ones
                     # still tell the coverage measure which marks the procedure uses.
                     if fname in ACCENTED_FIELDS:
-                        for term in _accented_terms(part):
-                            tf[term] += 1
+                        tf.update(marks)
                     else:
-                        coverage_only.update(_accented_terms(part))
-                tfs[fname] = tf
-                lengths[fname].append(
-                    sum(v for k, v in tf.items() if "_" not in k and not k.startswith("~"))
-                )
-            per_field_tf.append(tfs)
+                        coverage_only.update(marks)
+                counted.append((fname, tf, syllables))
+                lengths[fname].append(syllables)
+            per_field.append(counted)
             extra_terms.append(coverage_only)
             name_toks = [t for t in folded_tokens(row.name) if t not in lexicon.STOP_WORDS]
             self.name_terms.append(frozenset(name_toks))
         avg = {f: (sum(v) / len(v) if v else 1.0) or 1.0 for f, v in lengths.items()}
 
-        df: dict[str, int] = defaultdict(int)
+        # Second pass: BM25F pseudo term frequencies, document frequencies.
+        df: Counter[str] = Counter()
         pseudo: list[dict[str, float]] = []
-        for i, tfs in enumerate(per_field_tf):
+        for i, counted in enumerate(per_field):
             acc: dict[str, float] = defaultdict(float)
-            for fname, tf in tfs.items():
-                w, b = FIELD_WEIGHTS[fname], FIELD_B[fname]
-                norm = 1 - b + b * (lengths[fname][i] / avg[fname])
+            for fname, tf, syllables in counted:
+                if not tf:
+                    continue
+                b = FIELD_B[fname]
+                factor = FIELD_WEIGHTS[fname] / (1 - b + b * (syllables / avg[fname]))
                 for term, count in tf.items():
-                    acc[term] += w * count / norm
+                    acc[term] += factor * count
             pseudo.append(acc)
-            for term in acc:
-                df[term] += 1
+            df.update(acc.keys())
             self.doc_terms.append(frozenset(acc) | extra_terms[i])
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for term, d in df.items():
             self.idf[term] = math.log(1 + (n - d + 0.5) / (d + 0.5))
-            if term.startswith("~"):
+            if term[0] == "~":
                 continue
             if "_" in term:
                 self.bigram_df[term] = d
             else:
                 self.vocab_df[term] = d
+        # Contributions are precomputed: a query only sums them.
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        idf = self.idf
+        k1 = K1
         for i, acc in enumerate(pseudo):
             for term, weight in acc.items():
-                postings[term].append((i, self.idf[term] * weight * (K1 + 1) / (K1 + weight)))
+                postings[term].append((i, idf[term] * weight * (k1 + 1) / (k1 + weight)))
         self.postings = dict(postings)
         self.max_idf = max(self.idf.values(), default=1.0)
 
@@ -398,7 +422,10 @@ class Index:
 
         for seq, scale in [(tokens, 1.0)] + [(e, EXPANSION_WEIGHT) for e, _ in extra]:
             for tok in seq:
-                add(tok, scale * _term_weight(tok))
+                weight = _term_weight(tok)
+                if tok in lexicon.CUE_WORDS:
+                    weight = min(weight, CUE_WEIGHT)
+                add(tok, scale * weight)
             for a, b in itertools.pairwise(seq):
                 wa, wb = _term_weight(a), _term_weight(b)
                 if wa == 0 and wb == 0:
@@ -434,7 +461,7 @@ class Index:
             "%s_%s" % (a, b)
             for seq in [tokens, *(e for e, _ in extra)]
             for a, b in itertools.pairwise(seq)
-            if a not in lexicon.STOP_WORDS and b not in lexicon.STOP_WORDS
+            if _phrase_candidate(a, b)
         }
         required = [t for t, (w, opt, _) in cover.items() if w == 1.0 and not opt]
         info = Retrieval(
