@@ -394,7 +394,9 @@ class Index:
         scored.sort(reverse=True)
         return scored[0][1]
 
-    def _apply_synonyms(self, tokens: list[str]) -> tuple[list[list[str]], list[str], set[int]]:
+    def _apply_synonyms(
+        self, tokens: list[str]
+    ) -> tuple[list[tuple[list[str], str]], list[str], set[int]]:
         """Token lists to add for every synonym phrase found, and the positions they explain."""
         extra: list[tuple[list[str], str]] = []
         used: list[str] = []
