@@ -264,6 +264,26 @@ def test_back_office_is_404_for_citizens(demo_people):
     assert client.get(reverse("dossiers:walkin")).status_code == 404
 
 
+def test_officer_reads_of_personal_data_are_audited(make_dossier, demo_people):
+    from congso.core.models import AuditEvent
+
+    dossier = make_dossier("received")
+    attachment = dossier.attachments.first()
+    citizen = client_for(demo_people["congdan"])
+    citizen.get(dossier.get_absolute_url())
+    citizen.get(reverse("dossiers:dossier-file", args=[dossier.code, attachment.pk]))
+    before = AuditEvent.objects.for_object(dossier).count()
+
+    desk = client_for(demo_people["motcua"])
+    desk.get(reverse("dossiers:backoffice-dossier", args=[dossier.code]))
+    desk.get(reverse("dossiers:backoffice-file", args=[dossier.code, attachment.pk]))
+    desk.get(reverse("dossiers:backoffice-print", args=[dossier.code, "giay-tiep-nhan"]))
+
+    events = list(AuditEvent.objects.for_object(dossier).order_by("pk"))[before:]
+    assert [e.action for e in events] == ["dossier.read", "dossier.read_file", "dossier.print"]
+    assert {e.actor_id for e in events} == {demo_people["motcua"].pk}
+
+
 def test_draft_result_is_never_served_to_the_applicant(make_dossier, demo_people):
     from congso.dossiers import services
 

@@ -20,6 +20,7 @@ from congso.dossiers.views.common import (
     create_with_uploads,
     detail_context,
     dossier_or_404,
+    log_officer_access,
     officer_or_404,
     paginate,
 )
@@ -114,6 +115,7 @@ def backoffice_search(request: HttpRequest) -> HttpResponse:
 def backoffice_dossier(request: HttpRequest, code: str) -> HttpResponse:
     officer_or_404(request)
     dossier = dossier_or_404(request, code)
+    log_officer_access(request, dossier, "read")
     return render(
         request,
         "dossiers/backoffice/detail.html",
