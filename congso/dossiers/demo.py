@@ -1,4 +1,4 @@
-"""Demo history: about 2,700 dossiers over the last twelve months, made by the real services.
+"""Demo history: about 2,600 dossiers over the last twelve months, made by the real services.
 
 Every dossier is replayed through the same service functions as in production (create, attach,
 submit, receive, start, request supplement, supplement, forward, approve, reject, pay, return,
@@ -33,7 +33,7 @@ from congso.dossiers.constants import Status
 from congso.dossiers.models import Dossier
 
 #: Dossiers in the twelve-month history (the demo ward's queues come on top).
-HISTORY_SIZE = 2700
+HISTORY_SIZE = 2600
 SEED = 2026
 DEMO_CITIZEN_PREFIX = "demo-cd-"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -231,9 +231,11 @@ def _form_value(spec: dict[str, Any], person: dict[str, Any], rng: random.Random
     if kind == "email":
         return "demo%d@example.vn" % rng.randint(1, 999)
     if kind in ("phone", "tel"):
-        return person["phone"]
+        return person["phone"] or "0912000000"
+    if kind == "id_number":
+        return person["personal_id"] or "093095%06d" % rng.randint(0, 999_999)
     if "dia_chi" in name or "address" in name:
-        return person["address"]
+        return person["address"] or "Số %d đường %s" % (rng.randint(1, 300), rng.choice(STREETS))
     if "ten" in name or "name" in name:
         return person["name"]
     text = "Nội dung kê khai mẫu"
@@ -298,7 +300,7 @@ class _Story:
         agency: Agency,
         receiving: Agency,
         staff: dict[str, User],
-        desk: dict[str, User],
+        desks: Any,
         citizen: User | None,
         person: dict[str, Any],
         created: dt.datetime,
@@ -306,7 +308,7 @@ class _Story:
         plan: str,
     ) -> Dossier | None:
         rng = self.rng
-        reception = desk[Role.RECEPTIONIST]
+        reception = desks(receiving)[Role.RECEPTIONIST]
         specialist, leader = staff[Role.SPECIALIST], staff[Role.LEADER]
         form = _form(procedure, person, rng)
         dossier: Dossier | None = None
@@ -338,6 +340,7 @@ class _Story:
                     )
                     return dossier
                 dossier = services.dossier_submit(actor=citizen, dossier=dossier, now=t)
+                reception = desks(dossier.receiving_agency)[Role.RECEPTIONIST]
                 t = self.at(_later(t, rng.uniform(0.2, 6)))
             else:
                 applicant = dict(person)
@@ -528,6 +531,8 @@ def _routes(
             if handling is not None:
                 centre = next((a for a in receivers if a.kind == Agency.Kind.SERVICE_CENTER), None)
                 pairs = [(handling, centre or handling)]
+                # Decree 118/2025: a commune desk may receive it too; the department decides.
+                pairs += [(handling, a) for a in receivers if a.kind == Agency.Kind.COMMUNE][:3]
         if pairs:
             routes.append((procedure, pairs, max(1, procedure.popularity or 100)))
     return routes
@@ -588,7 +593,7 @@ def load(stdout: Any = None, *, size: int = HISTORY_SIZE) -> None:
                         agency=agency,
                         receiving=receiving,
                         staff=_officers(agency, officer_cache),
-                        desk=_officers(receiving, officer_cache),
+                        desks=lambda a: _officers(a, officer_cache),
                         citizen=citizen,
                         person=person,
                         created=created,
@@ -607,8 +612,8 @@ def load(stdout: Any = None, *, size: int = HISTORY_SIZE) -> None:
     flagged = services.dossiers_flag_late(now=now)
     _say(
         stdout,
-        "hồ sơ: %d (%d quá hạn đang mở) trong %.1f s"
-        % (Dossier.objects.count(), flagged, time.monotonic() - started),
+        "hồ sơ: %d (%d quá hạn đang mở; %d kịch bản bỏ qua) trong %.1f s"
+        % (Dossier.objects.count(), flagged, counts.get("skipped", 0), time.monotonic() - started),
     )
 
 
@@ -691,36 +696,41 @@ def _queues(
             procedure, (agency, _receiving) = rng.choice(local)
             owner = congdan if (congdan and n == 0 and stage in ("forward", "return")) else None
             owner = owner or rng.choice(citizens)
-            _queue_dossier(rng, now, stage, procedure, agency, staff, owner)
+            try:
+                _queue_dossier(rng, now, stage, procedure, agency, staff, owner)
+            except ApplicationError:
+                continue  # a catalogue form the demo cannot fill
     if (
         congdan is not None
         and not Dossier.objects.filter(applicant=congdan, status=Status.RETURNED).exists()
     ):
         procedure, (agency, _receiving) = rng.choice(local)
-        story = _Story(rng, now)
-        with transaction.atomic():
-            story.run(
-                procedure=procedure,
-                agency=agency,
-                receiving=agency,
-                staff=staff,
-                desk=staff,
-                citizen=congdan,
-                person={
-                    "name": congdan.full_name,
-                    "personal_id": congdan.personal_id,
-                    "phone": congdan.phone,
-                    "address": congdan.address,
-                },
-                created=_working_moment(
-                    workdays.add_working_days_to_date(
-                        timezone.localdate() - dt.timedelta(days=40), 0
+        try:
+            with transaction.atomic():
+                _Story(rng, now).run(
+                    procedure=procedure,
+                    agency=agency,
+                    receiving=agency,
+                    staff=staff,
+                    desks=lambda _a: staff,
+                    citizen=congdan,
+                    person={
+                        "name": congdan.full_name,
+                        "personal_id": congdan.personal_id,
+                        "phone": congdan.phone,
+                        "address": congdan.address,
+                    },
+                    created=_working_moment(
+                        workdays.add_working_days_to_date(
+                            timezone.localdate() - dt.timedelta(days=40), 0
+                        ),
+                        rng,
                     ),
-                    rng,
-                ),
-                online=True,
-                plan="normal",
-            )
+                    online=True,
+                    plan="normal",
+                )
+        except ApplicationError:
+            pass  # a catalogue form the demo cannot fill; the queues above are enough
 
 
 def _queue_dossier(
@@ -749,8 +759,8 @@ def _queue_dossier(
     span_hours = value * 8.5 if unit == "working_days" else value
     back = span_hours * (1.4 if stage == "late" else 0.4)
     start = now
-    for _ in range(3660):
-        start = start - dt.timedelta(hours=1)
+    for _ in range(400):
+        start = start - dt.timedelta(hours=6)
         if workdays.working_hours_between(start, now) >= max(0.5, back):
             break
     with transaction.atomic():

@@ -293,13 +293,17 @@ def _competent_agency(procedure: Any, receiving: Agency | None) -> Agency | None
         return communes[0] if len(communes) == 1 else None
     wanted = vntext.fold_lower(procedure.competent_agency or "")
     if wanted:
+        # The agency named first in the catalogue's text is the competent one ("Sở Y tế; Sở
+        # Công Thương đối với ..." gives Sở Y tế).
+        best: tuple[int, Agency] | None = None
         for candidate in Agency.objects.active().exclude(kind=Agency.Kind.COMMUNE):
-            for name in {
-                vntext.fold_lower(candidate.name),
-                vntext.fold_lower(candidate.short_name),
-            }:
-                if len(name) > 5 and (name == wanted or name in wanted):
-                    return candidate
+            names = {vntext.fold_lower(candidate.name), vntext.fold_lower(candidate.short_name)}
+            for name in names:
+                position = wanted.find(name) if len(name) > 5 else -1
+                if position >= 0 and (best is None or position < best[0]):
+                    best = (position, candidate)
+        if best is not None:
+            return best[1]
     for candidate in procedure.receiving_agencies.all():
         if candidate.kind not in (Agency.Kind.SERVICE_CENTER, Agency.Kind.COMMUNE):
             return candidate
@@ -418,6 +422,9 @@ def validate_form_data(procedure: Any, data: dict[str, Any], *, complete: bool) 
                 continue
             if kind in ("phone", "tel") and not re.fullmatch(r"0\d{9,10}", text):
                 errors[name] = ["%s: số điện thoại không hợp lệ." % label]
+                continue
+            if kind == "id_number" and not re.fullmatch(r"\d{12}|\d{9}", text):
+                errors[name] = ["%s: gồm 12 chữ số (hoặc 9 chữ số CMND cũ)." % label]
                 continue
             pattern = spec.get("pattern")
             if pattern and not re.fullmatch(str(pattern), text):
