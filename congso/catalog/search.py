@@ -25,6 +25,8 @@ from typing import Any
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "catalog_procedure_fts"
 PG_COLUMN = "search_vector"
@@ -144,40 +146,54 @@ def ranked_ids(
     *,
     match_all: bool,
     prefix_last: bool,
-    restrict: tuple[str, Sequence[Any]],
-    using: str = "default",
+    within: QuerySet[Any],
 ) -> list[int]:
-    """Ids of the rows matching ``tokens`` (folded syllables), best first.
+    """Ids of the rows of ``within`` matching ``tokens`` (folded syllables), best first.
 
     ``match_all`` requires every token (any order); otherwise any token matches. The last token
-    may match as a prefix (a word still being typed). ``restrict`` is an SQL ``SELECT id ...``
-    with its parameters limiting the rows (active procedures, filters).
+    may match as a prefix (a word still being typed). ``within`` is a Procedure queryset that
+    limits the rows (active procedures, filters).
     """
     if not tokens:
         return []
-    connection = connections[using]
-    restrict_sql, restrict_params = restrict
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            terms = ['"%s"' % t for t in tokens]
-            if prefix_last:
-                terms[-1] += "*"
-            expression = (" " if match_all else " OR ").join(terms)
-            # restrict_sql is SQL compiled by Django with placeholders; user text is a parameter.
-            sql = (
-                "SELECT rowid FROM catalog_procedure_fts WHERE catalog_procedure_fts MATCH %%s "  # noqa: S608
-                "AND rowid IN (%s) ORDER BY %s" % (restrict_sql, _BM25)
-            )
+    connection = connections[within.db]
+    if connection.vendor == "sqlite":
+        terms = ['"%s"' % t for t in tokens]
+        if prefix_last:
+            terms[-1] += "*"
+        expression = (" " if match_all else " OR ").join(terms)
+        restrict_sql, restrict_params = within.order_by().values("pk").query.sql_with_params()
+        # restrict_sql is SQL compiled by Django with placeholders; user text is a parameter.
+        # The full-text match runs once, materialised, before the filter: written as a plain
+        # "rowid IN (...)" SQLite may instead probe the FTS index once per allowed row.
+        sql = (
+            "WITH hits AS MATERIALIZED (SELECT rowid AS id, %s AS score "  # noqa: S608
+            "FROM catalog_procedure_fts WHERE catalog_procedure_fts MATCH %%s) "
+            "SELECT hits.id FROM hits WHERE hits.id IN (%s) ORDER BY hits.score, hits.id"
+            % (_BM25, restrict_sql)
+        )
+        with connection.cursor() as cursor:
             cursor.execute(sql, [expression, *restrict_params])
-        else:
-            terms = [t.replace("'", "") for t in tokens]
-            if prefix_last:
-                terms[-1] += ":*"
-            expression = (" & " if match_all else " | ").join(terms)
-            sql = (
-                "SELECT p.id FROM catalog_procedure p, to_tsquery('simple', %%s) query "  # noqa: S608
-                "WHERE p.search_vector @@ query AND p.id IN (%s) "
-                "ORDER BY ts_rank(p.search_vector, query) DESC, p.id" % restrict_sql
-            )
-            cursor.execute(sql, [expression, *restrict_params])
-        return [row[0] for row in cursor.fetchall()]
+            return [row[0] for row in cursor.fetchall()]
+    # PostgreSQL: match and rank on the table itself (the generated column and its GIN index).
+    terms = list(tokens)
+    if prefix_last:
+        terms[-1] += ":*"
+    expression = (" & " if match_all else " | ").join(terms)
+    # Constant SQL; the user's words travel as the parameter.
+    matches = RawSQL(  # noqa: S611
+        "search_vector @@ to_tsquery('simple'::regconfig, %s)",
+        [expression],
+        output_field=BooleanField(),
+    )
+    score = RawSQL(  # noqa: S611
+        "ts_rank(search_vector, to_tsquery('simple'::regconfig, %s))",
+        [expression],
+        output_field=FloatField(),
+    )
+    return list(
+        within.filter(matches)
+        .annotate(score=score)
+        .order_by("-score", "pk")
+        .values_list("pk", flat=True)
+    )

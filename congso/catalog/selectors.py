@@ -7,6 +7,7 @@ The catalog is public: every active procedure may be seen by anyone, so the gate
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
@@ -70,12 +71,28 @@ STOPWORDS = frozenset(
 )
 
 #: How many of the best database-ranked matches are re-ranked by the closeness of the name.
-RERANK_DEPTH = 120
+RERANK_DEPTH = 80
+#: A national procedure code: "1.001193", "2.000815".
+_CODE_RE = re.compile(r"^\d{1,2}\.\d{3,7}$")
 
 
 def _with_related(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:
+    """Everything a procedure page or the API detail shows."""
     return queryset.select_related("field").prefetch_related(
-        Prefetch("receiving_agencies", queryset=Agency.objects.order_by("path")), "fees"
+        Prefetch("receiving_agencies", queryset=Agency.objects.order_by("path")),
+        "fees",
+        "required_documents",
+    )
+
+
+def _for_lists(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:
+    """What a result list shows: field, fees, and the agencies' names and kinds."""
+    return queryset.select_related("field").prefetch_related(
+        Prefetch(
+            "receiving_agencies",
+            queryset=Agency.objects.only("id", "name", "slug", "kind", "path").order_by("path"),
+        ),
+        "fees",
     )
 
 
@@ -86,12 +103,7 @@ def procedures_public() -> QuerySet[Procedure]:
 
 def procedure_get_public(*, code: str) -> Procedure:
     """An active procedure with everything its page shows; NotFoundError otherwise."""
-    procedure = (
-        _with_related(Procedure.objects.active())
-        .prefetch_related("required_documents")
-        .filter(code=code)
-        .first()
-    )
+    procedure = _with_related(Procedure.objects.active()).filter(code=code).first()
     if procedure is None:
         raise NotFoundError("Không tìm thấy thủ tục có mã %s." % code)
     return procedure
@@ -142,7 +154,7 @@ def agencies_with_procedures() -> QuerySet[Agency]:
 def home_context(*, popular: int = 8) -> dict[str, Any]:
     """What the portal's home page shows: the most used procedures and every field."""
     return {
-        "popular_procedures": list(_with_related(procedures_public())[:popular]),
+        "popular_procedures": list(_for_lists(procedures_public())[:popular]),
         "fields": fields_with_counts(),
     }
 
@@ -168,7 +180,7 @@ class SearchResults(Sequence[Procedure]):
         if isinstance(index, int):
             return self[index : index + 1][0] if -len(self) <= index < len(self) else self._raise()
         wanted = self.ids[index]
-        found = _with_related(Procedure.objects.filter(pk__in=wanted)).in_bulk()
+        found = _for_lists(Procedure.objects.filter(pk__in=wanted)).in_bulk()
         return [found[pk] for pk in wanted if pk in found]
 
     def _raise(self) -> Procedure:
@@ -302,24 +314,23 @@ def procedure_search(
     if base.query.is_empty():
         return base
     if not text:
-        return base.order_by("-popularity", "name")
+        return _for_lists(base.order_by("-popularity", "name"))
     tokens = vntext.folded_tokens(text)[:12]
     if not tokens:
         return Procedure.objects.none()
-    exact_code = list(base.filter(code=text).values_list("pk", flat=True))
-    restrict_sql, restrict_params = base.values("pk").query.sql_with_params()
+    exact_code = (
+        list(base.filter(code=text).values_list("pk", flat=True)) if _CODE_RE.match(text) else []
+    )
     # A word still being typed ("khai si") matches as a prefix once it has two letters.
     prefix_last = len(tokens[-1]) >= 2 and not text.endswith(" ")
-    ids = search.ranked_ids(
-        tokens, match_all=True, prefix_last=prefix_last, restrict=(restrict_sql, restrict_params)
-    )
+    ids = search.ranked_ids(tokens, match_all=True, prefix_last=prefix_last, within=base)
     if not ids:
         meaningful = [t for t in tokens if t not in STOPWORDS] or tokens
         ids = search.ranked_ids(
             meaningful,
             match_all=False,
             prefix_last=prefix_last,
-            restrict=(restrict_sql, restrict_params),
+            within=base,
         )
     marked = vntext.tokenize(text) if vntext.has_diacritics(text) else []
     ids = _rerank(ids, tokens, marked, prefix_last)

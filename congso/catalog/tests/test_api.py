@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.core.files.base import ContentFile
+
+import pytest
 
 from congso.catalog.models import Procedure, RequiredDocument
 from congso.core import workdays
@@ -28,7 +29,10 @@ def test_list_is_paginated_and_best_match_first(catalog, api_client):
         "level": "commune",
         "agency": "Ủy ban nhân dân cấp xã",
         "processing_time": {
-            "value": 1, "unit": "working_days", "unit_display": "ngày làm việc", "note": ""
+            "value": 1,
+            "unit": "working_days",
+            "unit_display": "ngày làm việc",
+            "note": "",
         },
         "fee_summary": "Miễn phí",
         "online_level": "partial",
@@ -55,8 +59,11 @@ def test_list_pages_and_filters(catalog, api_client):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"level": "huyen"}, "level"), ({"field": "khong-co"}, "field"),
-     ({"agency": "khong-co"}, "agency")],
+    [
+        ({"level": "huyen"}, "level"),
+        ({"field": "khong-co"}, "field"),
+        ({"agency": "khong-co"}, "agency"),
+    ],
 )
 def test_list_rejects_unknown_filters_with_a_clear_message(catalog, api_client, params, field):
     response = api_client.get(LIST, params)
@@ -86,10 +93,14 @@ def test_detail_has_everything(catalog, api_client):
         "template_url": None,
         "slot": "doc-1",
     }
-    assert body["fees"] == [{
-        "case": "Đăng ký đúng hạn (trong 60 ngày kể từ ngày sinh)",
-        "amount": 0, "amount_display": "Miễn phí", "kind": "le_phi",
-    }]
+    assert body["fees"] == [
+        {
+            "case": "Đăng ký đúng hạn (trong 60 ngày kể từ ngày sinh)",
+            "amount": 0,
+            "amount_display": "Miễn phí",
+            "kind": "le_phi",
+        }
+    ]
     assert body["steps"] and body["legal_basis"] == ["Luật Hộ tịch số 60/2014/QH13"]
     assert body["result"] == "Giấy khai sinh (bản chính)"
     assert body["form"]["fields"][0]["name"] == "child_name"
@@ -130,20 +141,21 @@ def _due(api_client, code: str, received_at: str) -> dict:
         ("1.004222", "2026-11-20T09:00:00+07:00", "2026-12-02T17:00:00+07:00"),
     ],
 )
-def test_due_date_follows_the_working_day_calendar(catalog, api_client, code, received_at,
-                                                   due_at):
+def test_due_date_follows_the_working_day_calendar(catalog, api_client, code, received_at, due_at):
     body = _due(api_client, code, received_at)
     assert body["received_at"] == received_at
     assert body["due_at"] == due_at
     procedure = Procedure.objects.get(code=code)
-    expected = workdays.due_at(dt.datetime.fromisoformat(received_at),
-                               procedure.processing_time_value, procedure.processing_time_unit)
+    expected = workdays.due_at(
+        dt.datetime.fromisoformat(received_at),
+        procedure.processing_time_value,
+        procedure.processing_time_unit,
+    )
     assert dt.datetime.fromisoformat(body["due_at"]) == expected
 
 
 def test_due_date_days_in_the_holidays_are_not_working_days():
-    for day in ["2026-02-16", "2026-02-20", "2026-04-27", "2026-04-30", "2026-05-01",
-                "2026-11-24"]:
+    for day in ["2026-02-16", "2026-02-20", "2026-04-27", "2026-04-30", "2026-05-01", "2026-11-24"]:
         assert not workdays.is_working_day(dt.date.fromisoformat(day)), day
 
 
@@ -165,7 +177,8 @@ def test_due_date_without_received_at_counts_from_now(catalog, api_client):
 
 
 @pytest.mark.parametrize(
-    "value", ["13/02/2026", "2026-02-30T09:00:00", "hôm nay", "2026-02-13T25:00", "1800-01-01T08:00"]
+    "value",
+    ["13/02/2026", "2026-02-30T09:00:00", "hôm nay", "2026-02-13T25:00", "1800-01-01T08:00"],
 )
 def test_bad_dates_are_a_400_with_a_vietnamese_message(catalog, api_client, value):
     response = api_client.get(LIST + "1.000894/due-date/", {"received_at": value})
@@ -178,8 +191,11 @@ def test_bad_dates_are_a_400_with_a_vietnamese_message(catalog, api_client, valu
 
 def test_schema_documents_the_catalog_endpoints(api_client):
     schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
-    for path in ["/api/v1/procedures/", "/api/v1/procedures/{code}/",
-                 "/api/v1/procedures/{code}/due-date/"]:
+    for path in [
+        "/api/v1/procedures/",
+        "/api/v1/procedures/{code}/",
+        "/api/v1/procedures/{code}/due-date/",
+    ]:
         assert path in schema["paths"], path
     parameters = {p["name"] for p in schema["paths"]["/api/v1/procedures/"]["get"]["parameters"]}
     assert {"search", "field", "level", "agency", "page"} <= parameters

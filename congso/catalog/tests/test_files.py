@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from django.core.management import CommandError, call_command
+
+import pytest
 from openpyxl import load_workbook
 
 from congso.catalog import excel, files, selectors, services
@@ -41,9 +42,7 @@ def test_round_trip_export_import_into_empty_database_export(catalog, tmp_path, 
 
 
 def test_export_matches_the_imported_records(catalog):
-    expected = sorted(
-        services.procedure_validate(records())[0], key=lambda r: r["code"]
-    )
+    expected = sorted(services.procedure_validate(records())[0], key=lambda r: r["code"])
     assert selectors.procedure_export_records() == expected
 
 
@@ -62,12 +61,20 @@ def test_excel_layout_has_vietnamese_headers_and_one_row_per_item(catalog, tmp_p
     assert row["Cấp thực hiện"] == "Cấp xã"
     assert row["Đơn vị thời hạn"] == "ngày làm việc"
     birth = next(r for r in procedures.iter_rows(values_only=True) if r[0] == "1.001193")
-    assert dict(zip(header, birth, strict=False))["Tên gọi khác"] == "làm giấy khai sinh\nkhai sinh cho con"
+    assert (
+        dict(zip(header, birth, strict=False))["Tên gọi khác"]
+        == "làm giấy khai sinh\nkhai sinh cho con"
+    )
     documents = workbook["Thành phần hồ sơ"]
     assert documents.max_row == 1 + sum(len(r["required_documents"]) for r in records())
     fees = workbook["Phí lệ phí"]
-    assert [c.value for c in fees[1]] == ["Mã thủ tục", "STT", "Trường hợp áp dụng",
-                                          "Mức thu (đồng)", "Loại"]
+    assert [c.value for c in fees[1]] == [
+        "Mã thủ tục",
+        "STT",
+        "Trường hợp áp dụng",
+        "Mức thu (đồng)",
+        "Loại",
+    ]
 
 
 def _bad_workbook(catalog, tmp_path):
@@ -108,8 +115,10 @@ def test_a_bad_excel_file_lists_every_problem_with_its_row_and_changes_nothing(c
         ("Trang «Thủ tục», dòng 5", "Tên thủ tục"),
         ("Trang «Thủ tục», dòng 6", "so-khong-ton-tai"),
         ("Trang «Phí lệ phí», dòng 2", "-5000"),
-        ("Trang «Phí lệ phí», dòng %d" % (1 + sum(len(r["fees"]) for r in records()) + 1),
-         "9.999999"),
+        (
+            "Trang «Phí lệ phí», dòng %d" % (1 + sum(len(r["fees"]) for r in records()) + 1),
+            "9.999999",
+        ),
         ("Trang «Thành phần hồ sơ», dòng 3", "Bản photo"),
     ]
     for where, what in expected:
@@ -149,7 +158,7 @@ def test_files_that_are_not_a_catalog_are_refused(agencies, tmp_path):
     for path in (not_excel, broken_json, wrong_shape):
         with pytest.raises(CommandError):
             call_command("import_procedures", str(path))
-    with pytest.raises(CommandError, match=".json hoặc .xlsx"):
+    with pytest.raises(CommandError, match=r"\.json hoặc \.xlsx"):
         call_command("export_procedures", str(tmp_path / "catalog.csv"))
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.db import connection
+
+import pytest
 
 from congso.catalog import search
 from congso.catalog.models import Field, Procedure
@@ -98,8 +99,13 @@ def test_inactive_procedures_are_not_found(catalog):
 def test_a_procedure_written_outside_the_services_is_indexed(catalog):
     field = Field.objects.get(slug="ho-tich")
     created = Procedure.objects.create(
-        code="9.999999", name="Đăng ký giám hộ", field=field, level="commune",
-        competent_agency="UBND cấp xã", processing_time_value=3, result="Trích lục giám hộ",
+        code="9.999999",
+        name="Đăng ký giám hộ",
+        field=field,
+        level="commune",
+        competent_agency="UBND cấp xã",
+        processing_time_value=3,
+        result="Trích lục giám hộ",
         legal_basis=["Luật Hộ tịch 2014"],
     )
     assert names("dang ky giam ho")[:1] == ["Đăng ký giám hộ"]

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-import pytest
 from django.core.files.base import ContentFile
+
+import pytest
 
 from congso.catalog import services
 from congso.catalog.models import Field, Procedure, RequiredDocument
@@ -108,8 +109,9 @@ def test_labels_and_flat_fields_are_accepted(agencies):
     record["online_level"] = "Toàn trình"
     record.pop("processing_time")
     record.update(processing_time_value="3", processing_time_unit="ngày làm việc")
-    record["required_documents"][0].update(original_or_copy="Bản sao có chứng thực",
-                                           mandatory="Không")
+    record["required_documents"][0].update(
+        original_or_copy="Bản sao có chứng thực", mandatory="Không"
+    )
 
     services.procedure_import([record])
 

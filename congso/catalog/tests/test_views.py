@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from django.utils import timezone
+
+import pytest
 
 from congso.catalog.models import Procedure
 
@@ -21,7 +22,7 @@ def test_home_shows_search_popular_procedures_and_fields(catalog, client):
     assert 'action="/thu-tuc/"' in page
     assert page.index("Chứng thực bản sao từ bản chính") < page.index("Lĩnh vực")
     assert 'href="/thu-tuc/linh-vuc/ho-tich/"' in page
-    assert "Hộ tịch</strong> <span class=\"muted\">3</span>" in page
+    assert 'Hộ tịch</strong> <span class="muted">3</span>' in page
 
 
 def test_search_page_lists_ranked_results_with_facts(catalog, client):
@@ -65,7 +66,7 @@ def test_search_results_paginate(catalog, client):
 
 def test_detail_shows_all_facts_in_plain_vietnamese(catalog, client):
     page = text(client.get("/thu-tuc/1.004222/"))
-    assert "<h1 id=\"proc-title\">Đăng ký thường trú</h1>" in page
+    assert '<h1 id="proc-title">Đăng ký thường trú</h1>' in page
     assert "07 ngày làm việc" in page
     assert "Từ 10.000 đ đến 20.000 đ tùy trường hợp" in page
     assert "20.000 đ" in page and "10.000 đ" in page
