@@ -534,10 +534,136 @@ def explain(question: str) -> None:
         )
 
 
+# ---------------------------------------------------------------------- ablations
+class CharNgramIndex:
+    """Experimental channel: TF-IDF cosine over character trigrams of the folded name and
+    aliases (Rasa's ``char_wb`` idea), fused with the lexical score. Kept here, not in the
+    product, until it measurably helps."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        from congso.core.vntext import fold_lower
+
+        self.vecs: list[dict[str, float]] = []
+        df: Counter[str] = Counter()
+        grams_per_doc = []
+        for r in rows:
+            text = " ".join([r.name, *r.aliases])
+            grams = self.grams(fold_lower(text))
+            grams_per_doc.append(grams)
+            df.update(grams.keys())
+        n = len(rows)
+        self.idf = {g: math.log(1 + n / d) for g, d in df.items()}
+        self.post: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, grams in enumerate(grams_per_doc):
+            vec = {g: c * self.idf[g] for g, c in grams.items()}
+            norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+            for g, v in vec.items():
+                self.post[g].append((i, v / norm))
+
+    @staticmethod
+    def grams(text: str) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for word in text.split():
+            padded = " %s " % word
+            out.update(padded[i : i + 3] for i in range(len(padded) - 2))
+        return out
+
+    def scores(self, folded_query: str) -> dict[int, float]:
+        grams = self.grams(folded_query)
+        vec = {g: c * self.idf.get(g, 0.0) for g, c in grams.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        acc: dict[int, float] = defaultdict(float)
+        for g, v in vec.items():
+            for i, w in self.post.get(g, ()):
+                acc[i] += v / norm * w
+        return acc
+
+
+def ablations(rows: list[Row]) -> str:
+    """Top-1/top-3 of the retriever with one component removed (or the n-gram channel added);
+    ranking and gate only (no answer building), on the current catalog."""
+    from congso.assistant import intents, retrieval
+    from congso.assistant.normalise import normalise
+
+    src, rules = retrieval.load_rows()
+
+    def run(index: Any, ngram: CharNgramIndex | None = None) -> dict[str, float]:
+        res: dict[str, list[float]] = defaultdict(list)
+        for r in rows:
+            norm = normalise(r.question)
+            if intents.small_talk(norm):
+                continue
+            found = index.search(norm, limit=3)
+            cands = found.candidates
+            if ngram is not None and cands:
+                extra = ngram.scores(norm.folded_text)
+                best = max(extra.values(), default=0.0) or 1.0
+                pos = {c.pk: i for i, c in enumerate(index.rows)}
+                for c in cands:
+                    c.score += NGRAM_WEIGHT * extra.get(pos[c.pk], 0.0) / best
+                cands.sort(key=lambda c: -c.score)
+            declined = intents.decide(found).kind == "decline"
+            codes = [] if declined else [c.code for c in cands]
+            if r.code:
+                res["top1_" + r.split].append(float(bool(codes) and codes[0] == r.code))
+                res["top3_" + r.split].append(float(r.code in codes[:3]))
+            else:
+                res["oos_" + r.split].append(float(declined))
+        return {k: sum(v) / len(v) for k, v in res.items()}
+
+    full = retrieval.Index(src, rules)
+    results = [
+        ("full (as shipped)", run(full)),
+        ("without synonyms (built-in + staff)", run(retrieval.Index(src, []))),
+    ]
+    saved = retrieval.Index._repair
+    retrieval.Index._repair = lambda self, tokens: (list(tokens), [])  # type: ignore[method-assign]
+    try:
+        results.append(("without typo repair", run(retrieval.Index(src, rules))))
+    finally:
+        retrieval.Index._repair = saved  # type: ignore[method-assign]
+    for name, attr, value in (
+        ("without accented channel", "ACCENT_WEIGHT", 0.0),
+        ("without rerank (BM25F only)", "NAME_COVERAGE_WEIGHT", 0.0),
+    ):
+        old = getattr(retrieval, attr)
+        setattr(retrieval, attr, value)
+        extra_old = retrieval.QUERY_COVERAGE_WEIGHT
+        if attr == "NAME_COVERAGE_WEIGHT":
+            retrieval.QUERY_COVERAGE_WEIGHT = 0.0
+        results.append((name, run(retrieval.Index(src, rules))))
+        setattr(retrieval, attr, old)
+        retrieval.QUERY_COVERAGE_WEIGHT = extra_old
+    results.append(("+ char 3-gram channel (fused)", run(full, CharNgramIndex(src))))
+    lines = [
+        "| variant | top-1 dev | top-1 held-out | top-3 dev | top-3 held-out | OOS declined dev "
+        "| OOS declined held-out |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, m in results:
+        lines.append(
+            "| %s | %s | %s | %s | %s | %s | %s |"
+            % (
+                name,
+                fmt(m.get("top1_dev")),
+                fmt(m.get("top1_held_out")),
+                fmt(m.get("top3_dev")),
+                fmt(m.get("top3_held_out")),
+                fmt(m.get("oos_dev")),
+                fmt(m.get("oos_held_out")),
+            )
+        )
+    return "\n".join(lines)
+
+
+NGRAM_WEIGHT = 0.3
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-pad", action="store_true", help="skip the 5,000-procedure run")
     parser.add_argument("--show-misses", choices=["dev", "held_out", "all"])
+    parser.add_argument("--ablations", action="store_true", help="also report component ablations")
     parser.add_argument(
         "--db", help="reuse this SQLite file (created and loaded when missing; not padded)"
     )
@@ -590,6 +716,14 @@ def main() -> int:
         "",
     ]
     report.append("Index at real size: built in %.3f s, %.1f MB." % (build_real, mem_real))
+    if args.ablations:
+        report += [
+            "",
+            "### Ablations (real catalog; ranking and gate only)",
+            "",
+            ablations(rows),
+            "",
+        ]
     big: dict[str, dict[str, Any]] = {}
     build_big = mem_big = 0.0
     if not args.no_pad:

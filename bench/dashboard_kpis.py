@@ -317,28 +317,61 @@ def extra_indexes(create: bool) -> None:
                 cursor.execute("DROP INDEX IF EXISTS %s" % name)
 
 
+def _backend_cpu_seconds() -> float:
+    """CPU time used so far by this connection's PostgreSQL backend process (from /proc)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+
 def measure(runs: int) -> dict[str, float]:
     from django.core.cache import cache
-    from django.db import connection, reset_queries
+    from django.db import connection
 
+    from congso.agencies.models import Agency
     from congso.dashboard import kpis
+    from congso.dossiers.models import Dossier
 
     start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
-    timings = []
+    lo, hi = kpis.period_bounds(start, end)
+    timings, counts_part, time_part = [], [], []
     report = None
     for _ in range(runs):
         t = time.perf_counter()
         report = kpis.compute_kpis(start=start, end=end, agency_ids=None, use_cache=False)
         timings.append(time.perf_counter() - t)
+        with kpis._analytic_session():
+            t = time.perf_counter()
+            kpis._counts_by_agency(None, lo, hi, hi)
+            counts_part.append(time.perf_counter() - t)
+            resolved = Dossier.objects.filter(
+                status__in=kpis.RESOLVED_STATUSES, finished_at__gte=lo, finished_at__lt=hi
+            )
+            t = time.perf_counter()
+            kpis._processing_hours(resolved, lo, hi)
+            time_part.append(time.perf_counter() - t)
     assert report is not None
+    cpu = {}
+    if connection.vendor == "postgresql" and Path("/proc/self/stat").exists():
+        # Load-independent figure: CPU seconds of the database backend and of Python for one
+        # computation with parallel workers off (all work in the one backend process).
+        with connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+        db0, py0 = _backend_cpu_seconds(), time.process_time()
+        kpis.compute_kpis(start=start, end=end, agency_ids=None, use_cache=False)
+        cpu = {"cpu_db": _backend_cpu_seconds() - db0, "cpu_py": time.process_time() - py0}
+        with connection.cursor() as cursor:
+            cursor.execute("RESET max_parallel_workers_per_gather")
     trend = []
     for _ in range(max(1, runs // 2)):
         t = time.perf_counter()
         kpis.monthly_trend(start=start, end=end, agency_ids=None, use_cache=False)
         trend.append(time.perf_counter() - t)
-    # One agency's sub-tree (a department): the same queries with an agency filter.
-    from congso.agencies.models import Agency
-
     dept = Agency.objects.get(slug="so-tu-phap")
     one = []
     for _ in range(runs):
@@ -364,15 +397,17 @@ def measure(runs: int) -> dict[str, float]:
             report.avg_processing_days or 0,
         )
     )
-    reset_queries()
-    del connection
     return {
         "uncached_first": timings[0],
         "uncached_median": statistics.median(timings),
+        "counts_median": statistics.median(counts_part),
+        "time_median": statistics.median(time_part),
         "one_agency_median": statistics.median(one),
         "trend_median": statistics.median(trend),
         "cached_median": statistics.median(cached),
         "cached_p95": sorted(cached)[int(len(cached) * 0.95) - 1],
+        "load": os.getloadavg()[0],
+        **cpu,
     }
 
 
@@ -410,11 +445,22 @@ def main() -> None:
                 "" if connection.vendor == "postgresql" else ", mục tiêu đặt cho PostgreSQL",
             )
         )
+        print("    trong đó các số đếm (1 lượt quét): %7.0f ms" % (r["counts_median"] * 1000))
+        print("    trong đó thời gian giải quyết TB:   %7.0f ms" % (r["time_median"] * 1000))
+        if "cpu_db" in r:
+            print(
+                "  CPU cho một lần tính (không song song): CSDL %.0f ms + Python %.0f ms"
+                % (r["cpu_db"] * 1000, r["cpu_py"] * 1000)
+            )
         print("  KPI một sở, không cache, trung vị:  %7.0f ms" % (r["one_agency_median"] * 1000))
         print("  Xu hướng 12 tháng, không cache:     %7.0f ms" % (r["trend_median"] * 1000))
         print(
             "  KPI cả năm từ cache, trung vị:      %7.2f ms  (p95 %.2f ms; mục tiêu < %d ms)"
             % (r["cached_median"] * 1000, r["cached_p95"] * 1000, target_cached * 1000)
+        )
+        print(
+            "  Tải máy (load average 1 phút) khi đo: %.1f trên %d lõi"
+            % (r["load"], os.cpu_count() or 1)
         )
 
 

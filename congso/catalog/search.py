@@ -181,12 +181,12 @@ def ranked_ids(
         terms[-1] += ":*"
     expression = (" & " if match_all else " | ").join(terms)
     # Constant SQL; the user's words travel as the parameter.
-    matches = RawSQL(  # noqa: S611
+    matches = RawSQL(
         "search_vector @@ to_tsquery('simple'::regconfig, %s)",
         [expression],
         output_field=BooleanField(),
     )
-    score = RawSQL(  # noqa: S611
+    score = RawSQL(
         "ts_rank(search_vector, to_tsquery('simple'::regconfig, %s))",
         [expression],
         output_field=FloatField(),
