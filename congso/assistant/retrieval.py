@@ -236,6 +236,7 @@ class Index:
         self.facts: dict[int, Any] = {}
         self.bigram_df: dict[str, int] = {}
         self.pk_by_code = {row.code: row.pk for row in self.rows}
+        self.name_phrases: set[str] = set()
         self._popular = heapq.nsmallest(10, self.rows, key=lambda r: (-r.popularity, r.name))
         self._build()
         self._deletes: dict[str, list[str]] = defaultdict(list)
@@ -278,6 +279,8 @@ class Index:
                     else:
                         coverage_only.update(marks)
                 counted.append((fname, tf, syllables))
+                if fname in ("name", "aliases"):
+                    self.name_phrases.update(t for t in tf if "_" in t)
                 lengths[fname].append(syllables)
             per_field.append(counted)
             extra_terms.append(coverage_only)
@@ -463,7 +466,7 @@ class Index:
             "%s_%s" % (a, b)
             for seq in [tokens, *(e for e, _ in extra)]
             for a, b in itertools.pairwise(seq)
-            if _phrase_candidate(a, b)
+            if _phrase_candidate(a, b) or self._is_name_phrase(a, b)
         }
         required = [t for t, (w, opt, _) in cover.items() if w == 1.0 and not opt]
         info = Retrieval(
@@ -539,6 +542,12 @@ class Index:
         out.sort(key=lambda cp: (-cp[0].score, -cp[1]))
         info.candidates = [c for c, _ in out[:limit]]
         return info
+
+    def _is_name_phrase(self, a: str, b: str) -> bool:
+        """Two syllables that together are part of a procedure's name or alias ("căn cước",
+        "thuốc lá"), even when one of them folds to a stop word ("cần", "là")."""
+        phrase = "%s_%s" % (a, b)
+        return phrase in self.name_phrases and phrase not in lexicon.GENERIC_PHRASES
 
     def popular(self, limit: int) -> list[SourceRow]:
         """The most used procedures (suggested when a question is declined)."""
