@@ -213,3 +213,28 @@ def test_timeliness_compares_hand_over_with_appointment():
     assert pdfs.timeliness(due - dt.timedelta(hours=3), due) == "Đúng hạn"
     assert pdfs.timeliness(due + dt.timedelta(minutes=1), due) == "Quá hạn"
     assert pdfs.timeliness(due, None) == ""
+
+
+def test_paper_dossier_receipt_lists_the_documents_the_procedure_requires(khai_sinh, demo_people):
+    with services.notifications_muted():
+        dossier = services.dossier_create(
+            actor=demo_people["motcua"],
+            procedure=khai_sinh,
+            applicant={
+                "name": "Đặng Thị Mỹ",
+                "personal_id": "093199001111",
+                "phone": "0939111222",
+                "address": "Khu vực 3, phường Vị Thanh",
+            },
+            form_data={"ten_tre": "Đặng Minh Khôi", "ngay_sinh_tre": "2026-11-10"},
+            channel="counter",
+        )
+        services.dossier_receive(actor=demo_people["motcua"], dossier=dossier)
+    dossier.refresh_from_db()
+
+    rows = pdfs.documents_received(dossier)
+    text = _text(pdfs.render_receipt(dossier))
+
+    assert [row[1] for row in rows] == ["Tờ khai đăng ký khai sinh theo mẫu", "Giấy chứng sinh"]
+    assert "Đặng Thị Mỹ" in text and "Khu vực 3, phường Vị Thanh" in text
+    assert "nhận kết quả điện tử" not in text  # a counter dossier collects its result in person
