@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from congso.agencies.models import Agency
 from congso.catalog.models import Procedure
+from congso.core.audit import client_ip
 from congso.core.exceptions import ApplicationError, ConflictError, NotFoundError
 from congso.core.formatting import format_vnd
 from congso.dossiers import selectors, services, workflow
@@ -365,7 +366,11 @@ class DossierDetailApi(APIView):
         responses={200: DossierDetailSerializer},
     )
     def get(self, request: Request, code: str) -> Response:
-        return _detail(request, _reload(request.user, code))
+        dossier = _reload(request.user, code)
+        services.dossier_record_view(
+            actor=request.user, dossier=dossier, ip_address=client_ip(request._request)
+        )
+        return _detail(request, dossier)
 
 
 class DossierAttachmentApi(APIView):

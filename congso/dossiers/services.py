@@ -1673,6 +1673,21 @@ def feedback_answer(
     return feedback
 
 
+def dossier_record_view(*, actor: Any, dossier: Dossier, ip_address: str | None = None) -> None:
+    """Log that an officer opened a dossier's personal data (not logged for its applicant)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return
+    if dossier.applicant_id == actor.pk:
+        return
+    audit.record(
+        actor=actor,
+        obj=dossier,
+        action="dossier.view",
+        agency=dossier.agency,
+        ip_address=ip_address,
+    )
+
+
 # ---------------------------------------------------------------- payments
 @_atomic
 def payment_create(

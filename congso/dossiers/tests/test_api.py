@@ -423,3 +423,14 @@ def test_walk_in_applicant_rates_with_code_and_phone(api_client, procs, demo_peo
     assert ok.status_code == 201 and ok.json()["satisfied"] is True
     again = api_client.post("/api/v1/lookup/rate/", payload, format="json")
     assert again.status_code == 409
+
+
+def test_officers_reading_a_dossier_is_audited(api_as, make_dossier):
+    from congso.core.models import AuditEvent
+
+    dossier = make_dossier("submitted")
+    api_as("congdan").get("/api/v1/dossiers/%s/" % dossier.code)
+    assert not AuditEvent.objects.filter(action="dossier.view").exists()
+    api_as("motcua").get("/api/v1/dossiers/%s/" % dossier.code)
+    view = AuditEvent.objects.get(action="dossier.view")
+    assert view.actor.username == "motcua" and view.object_id == str(dossier.pk)
