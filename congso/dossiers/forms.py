@@ -672,9 +672,12 @@ class SupplementForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
 
-    def files_chosen(self) -> list[Any]:
+    def files_chosen(self) -> list[tuple[str, Any]]:
+        """(field name, file) of the files chosen, in order."""
         return [
-            self.cleaned_data[n] for n in ("file1", "file2", "file3") if self.cleaned_data.get(n)
+            (n, self.cleaned_data[n])
+            for n in ("file1", "file2", "file3")
+            if self.cleaned_data.get(n)
         ]
 
     def clean(self) -> dict[str, Any]:

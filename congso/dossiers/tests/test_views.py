@@ -482,6 +482,15 @@ def test_supplement_round_trip(make_dossier, demo_people):
     )
     assert form_pdf.status_code == 200
 
+    bad = citizen.post(
+        reverse("dossiers:dossier-action", args=[dossier.code, "supplement"]),
+        {"supplement-note": "Đã bổ sung", "supplement-file2": pdf("anh.pdf", b"GIF89a....")},
+    )
+    assert bad.status_code == 400
+    assert 'id="id_supplement-file2_error"' in bad.content.decode()
+    assert "Tệp không phải PDF, JPEG hoặc PNG" in bad.content.decode()
+    assert dossier.attachments.filter(kind="supplement").count() == 0
+
     response = citizen.post(
         reverse("dossiers:dossier-action", args=[dossier.code, "supplement"]),
         {"supplement-note": "Đã bổ sung", "supplement-file1": pdf("ket-hon.pdf")},

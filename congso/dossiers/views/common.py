@@ -374,13 +374,18 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
 def _perform(request: HttpRequest, dossier: Dossier, action: str, form: Any) -> None:
     if action == Action.SUPPLEMENT:
         with transaction.atomic():
-            for index, uploaded in enumerate(form.files_chosen(), start=1):
-                services.dossier_attach(
-                    actor=request.user,
-                    dossier=dossier,
-                    slot="supplement-%d" % (dossier.supplement_count * 10 + index),
-                    uploaded_file=uploaded,
-                )
+            for index, (name, uploaded) in enumerate(form.files_chosen(), start=1):
+                try:
+                    services.dossier_attach(
+                        actor=request.user,
+                        dossier=dossier,
+                        slot="supplement-%d" % (dossier.supplement_count * 10 + index),
+                        uploaded_file=uploaded,
+                    )
+                except ApplicationError as exc:
+                    # Show the service's sentence on the file field that failed.
+                    exc.extra = {**(exc.extra or {}), "fields": {name: [exc.message]}}
+                    raise
             services.dossier_perform(
                 actor=request.user, dossier=dossier, action=action, note=form.cleaned_data["note"]
             )
