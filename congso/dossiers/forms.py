@@ -13,7 +13,12 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 
 UPLOAD_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
@@ -92,6 +97,28 @@ class VnDateField(forms.DateField):
         return value
 
 
+class VnNumberField(forms.DecimalField):
+    """A number typed the Vietnamese way: "72,5" (decimal comma) and "1.500.000" (thousands)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for validator in self.validators:
+            if isinstance(validator, MinValueValidator):
+                validator.message = "Giá trị không được nhỏ hơn %(limit_value)s."
+            elif isinstance(validator, MaxValueValidator):
+                validator.message = "Giá trị không được lớn hơn %(limit_value)s."
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip().replace(" ", "")
+            if "," in text:
+                text = text.replace(".", "").replace(",", ".")
+            elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+                text = text.replace(".", "")
+            value = text
+        return super().to_python(value)
+
+
 def normalise_phone(value: str) -> str:
     return re.sub(r"[\s.\-()]", "", value or "")
 
@@ -162,7 +189,7 @@ def build_field(spec: dict[str, Any]) -> forms.Field:
         help_text = common.pop("help_text") or DATE_HELP
         return VnDateField(help_text=help_text, **common)
     if kind == "number":
-        return forms.DecimalField(
+        return VnNumberField(
             widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             min_value=spec.get("min"),
             max_value=spec.get("max"),

@@ -182,6 +182,100 @@ def test_invalid_form_answers_are_reported_in_vietnamese(procs, demo_people):
     assert Dossier.objects.count() == 0
 
 
+ALL_TYPES = [
+    {"name": "ho_ten", "label": "Họ tên", "type": "text", "required": True, "max_length": 20},
+    {"name": "ly_do", "label": "Lý do", "type": "textarea", "required": True},
+    {"name": "ngay", "label": "Ngày cấp", "type": "date", "required": True},
+    {"name": "dien_tich", "label": "Diện tích (m²)", "type": "number", "min": 1},
+    {"name": "thu", "label": "Thư điện tử", "type": "email"},
+    {"name": "dt", "label": "Điện thoại liên hệ", "type": "phone", "required": True},
+    {"name": "so_dd", "label": "Số định danh người được cấp", "type": "id_number"},
+    {
+        "name": "hinh_thuc",
+        "label": "Hình thức nhận",
+        "type": "select",
+        "required": True,
+        "options": [
+            {"value": "buu_dien", "label": "Qua bưu điện"},
+            {"value": "tai_quay", "label": "Tại quầy"},
+        ],
+    },
+    {
+        "name": "cam_doan",
+        "label": "Tôi cam đoan thông tin là đúng",
+        "type": "checkbox",
+        "required": True,
+    },
+]
+
+
+def test_every_form_field_type_is_generated_checked_and_stored(procs, demo_people):
+    procedure = procs["days"]
+    procedure.form = {"fields": ALL_TYPES}
+    procedure.save(update_fields=["form"])
+    client = client_for(demo_people["congdan"])
+    url = reverse("dossiers:submit", args=[procedure.code])
+
+    bad = client.post(
+        url,
+        {
+            "ho_ten": "Nguyễn Văn An Nguyễn Văn An",
+            "ngay": "2026-13-45",
+            "dien_tich": "0",
+            "thu": "an@",
+            "dt": "12345",
+            "so_dd": "0930",
+            "hinh_thuc": "bay",
+            "luu-nhap": "1",
+        },
+    )
+    html = bad.content.decode()
+    assert bad.status_code == 400
+    for message in [
+        "Tối đa 20 ký tự (đang có 27 ký tự).",
+        "Vui lòng nhập lý do.",
+        "Ngày không hợp lệ, hãy nhập theo dạng ngày/tháng/năm.",
+        "Giá trị không được nhỏ hơn 1.",
+        "Địa chỉ thư điện tử không hợp lệ.",
+        "Số điện thoại không hợp lệ (10 chữ số, ví dụ 0912345678).",
+        "Số định danh cá nhân (số CCCD) gồm 12 chữ số.",
+        "Lựa chọn không hợp lệ.",
+        "Vui lòng đánh dấu ô này để tiếp tục.",
+    ]:
+        assert message in html, message
+    assert Dossier.objects.count() == 0
+
+    client.post(
+        url,
+        {
+            "ho_ten": "Nguyễn Văn An",
+            "ly_do": "Cấp lại do mất",
+            "ngay": "05/09/2025",
+            "dien_tich": "72,5",  # a decimal comma, as Vietnamese write it
+            "thu": "an@example.vn",
+            "dt": "0912 345 678",
+            "so_dd": "093095001234",
+            "hinh_thuc": "buu_dien",
+            "cam_doan": "on",
+            "luu-nhap": "1",
+        },
+    )
+    data = Dossier.objects.get().form_data
+    assert data == {
+        "ho_ten": "Nguyễn Văn An",
+        "ly_do": "Cấp lại do mất",
+        "ngay": "2025-09-05",
+        "dien_tich": 72.5,
+        "thu": "an@example.vn",
+        "dt": "0912345678",
+        "so_dd": "093095001234",
+        "hinh_thuc": "buu_dien",
+        "cam_doan": True,
+    }
+    page = client.get(Dossier.objects.get().get_absolute_url()).content.decode()
+    assert "05/09/2025" in page and "Qua bưu điện" in page
+
+
 def test_partial_online_procedure_explains_how_to_submit_in_person(procs, demo_people):
     procedure = procs["province"]
     procedure.online_level = "partial"
