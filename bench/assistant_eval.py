@@ -694,7 +694,8 @@ def main() -> int:
         "## Virtual assistant — evaluation (`python bench/assistant_eval.py`)",
         "",
         "Questions: %d (%d in scope over %d procedures, %d out of scope); catalog: %d active "
-        "procedures; setup (migrate + demo) %.1f s."
+        "procedures; setup (migrate + demo) %.1f s; load average at start %.1f (2 cores: "
+        "other work on the machine inflates the latency and build-time figures)."
         % (
             len(rows),
             sum(1 for r in rows if r.code),
@@ -702,6 +703,7 @@ def main() -> int:
             sum(1 for r in rows if not r.expected),
             n_real,
             setup_s,
+            os.getloadavg()[0],
         ),
         "",
     ]

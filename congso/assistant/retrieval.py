@@ -72,6 +72,7 @@ WEAK_WEIGHT = 0.3
 CUE_WEIGHT = 0.5
 BIGRAM_WEIGHT = 1.0
 RERANK_DEPTH = 30
+MIN_QUERY_IMPACT = 0.3
 #: Rerank mixture: normalised BM25 + name coverage + question coverage.
 NAME_COVERAGE_WEIGHT = 0.45
 QUERY_COVERAGE_WEIGHT = 0.35
@@ -488,8 +489,12 @@ class Index:
             norm = normalise(norm)
         weights, info = self.query_terms(norm)
         scores: dict[int, float] = defaultdict(float)
+        idf = self.idf
         for term, qw in weights.items():
-            if qw <= 0:
+            # A term found in most procedures ("giấy", "cấp" in a large catalog), above all a
+            # down-weighted one, barely changes the ranking but costs a pass over thousands of
+            # postings; its weight × IDF bounds what it can add to any procedure.
+            if qw <= 0 or qw * idf.get(term, 1.0) < MIN_QUERY_IMPACT:
                 continue
             for doc, contrib in self.postings.get(term, ()):
                 scores[doc] += qw * contrib
@@ -597,42 +602,43 @@ def catalog_version() -> tuple:
 
 
 def load_rows() -> tuple[list[SourceRow], list[SynonymRule]]:
-    """Read the active catalog and the synonym table from the database."""
-    from django.db.models import Prefetch
-
+    """Read the active catalog and the synonym table from the database (three plain queries;
+    no model instances, so that 5,000 procedures load in well under a second)."""
     from congso.assistant.models import Synonym
     from congso.catalog.models import Procedure, RequiredDocument
 
     aliases: dict[int, list[str]] = defaultdict(list)
     staff: list[tuple[str, str, bool]] = []
-    for syn in Synonym.objects.all().only("term", "expansion", "procedure_id", "is_active"):
-        staff.append((syn.term, syn.expansion, syn.is_active))
-        if syn.procedure_id and syn.is_active:
-            aliases[syn.procedure_id].append(syn.term)
+    for term, expansion, procedure_id, active in Synonym.objects.values_list(
+        "term", "expansion", "procedure_id", "is_active"
+    ):
+        staff.append((term, expansion, active))
+        if procedure_id and active:
+            aliases[procedure_id].append(term)
+    documents: dict[int, list[str]] = defaultdict(list)
+    for procedure_id, name in (
+        RequiredDocument.objects.filter(procedure__is_active=True)
+        .order_by("procedure_id", "position")
+        .values_list("procedure_id", "name")
+    ):
+        documents[procedure_id].append(name)
     rows: list[SourceRow] = []
-    qs = (
+    for pk, code, name, synonyms, result, field_name, popularity in (
         Procedure.objects.active()
-        .select_related("field")
-        .prefetch_related(
-            Prefetch(
-                "required_documents", queryset=RequiredDocument.objects.only("name", "procedure_id")
-            )
-        )
-        .only("id", "code", "name", "synonyms", "result", "field__name", "popularity")
         .order_by("id")
-    )
-    for proc in qs:
-        syns = [s for s in (proc.synonyms or []) if isinstance(s, str)]
+        .values_list("id", "code", "name", "synonyms", "result", "field__name", "popularity")
+    ):
+        syns = [s for s in (synonyms or []) if isinstance(s, str)]
         rows.append(
             SourceRow(
-                pk=proc.pk,
-                code=proc.code,
-                name=proc.name,
-                aliases=syns + aliases.get(proc.pk, []),
-                result=proc.result or "",
-                field_name=proc.field.name if proc.field_id else "",
-                documents=[d.name for d in proc.required_documents.all()],
-                popularity=proc.popularity,
+                pk=pk,
+                code=code,
+                name=name,
+                aliases=syns + aliases.get(pk, []),
+                result=result or "",
+                field_name=field_name or "",
+                documents=documents.get(pk, []),
+                popularity=popularity or 0,
             )
         )
     return rows, merge_synonyms(staff)
