@@ -65,8 +65,9 @@ def _value_for(spec: dict[str, Any]) -> str:
 
 
 def _fill_application(page: Any, procedure: Any) -> None:
-    if page.locator("select[name=agency]").count():
-        page.select_option("select[name=agency]", label="Ủy ban nhân dân phường Vị Thanh")
+    chooser = page.locator("select[name='co-quan-giai-quyet']")
+    if chooser.count():
+        chooser.select_option(label="Ủy ban nhân dân phường Vị Thanh")
     for index, spec in enumerate((procedure.form or {}).get("fields", [])):
         name = spec.get("name") or spec.get("key") or spec.get("id") or "field_%d" % index
         selector = '[name="%s"]' % name

@@ -234,6 +234,10 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+#: The chosen commune's field; a name no procedure form uses (they are snake_case identifiers).
+AGENCY_FIELD = "co-quan-giai-quyet"
+
+
 def slot_field_name(slot: str) -> str:
     return "file__%s" % slot
 
@@ -261,7 +265,7 @@ class ApplicationForm(forms.Form):
         self.agencies = list(agencies or [])
         if len(self.agencies) > 1:
             # Commune-level procedures are decided by the applicant's commune or ward.
-            self.fields["agency"] = forms.ChoiceField(
+            self.fields[AGENCY_FIELD] = forms.ChoiceField(
                 label="Nộp tới (xã, phường có thẩm quyền)",
                 choices=[("", "— Chọn xã, phường —")]
                 + [(str(a.pk), a.name) for a in self.agencies],
@@ -316,8 +320,11 @@ class ApplicationForm(forms.Form):
     def chosen_agency(self) -> Any:
         if len(self.agencies) == 1:
             return self.agencies[0]
-        wanted = self.cleaned_data.get("agency")
+        wanted = self.cleaned_data.get(AGENCY_FIELD)
         return next((a for a in self.agencies if str(a.pk) == wanted), None)
+
+    def agency_field(self) -> forms.BoundField | None:
+        return self[AGENCY_FIELD] if AGENCY_FIELD in self.fields else None
 
     def data_fields(self) -> list[forms.BoundField]:
         return [self[spec["name"]] for spec in self.specs]

@@ -96,6 +96,25 @@ def test_citizen_submits_online_with_uploads(procs, demo_people):
     assert "giay-chung-sinh.pdf" in page
 
 
+def test_commune_procedure_received_by_several_wards_asks_which_one(procs, demo_people):
+    from congso.agencies.models import Agency
+
+    procedure = procs["days"]
+    vi_tan = Agency.objects.get(slug="phuong-vi-tan")
+    procedure.receiving_agencies.add(vi_tan)
+    client = client_for(demo_people["congdan"])
+    url = reverse("dossiers:submit", args=[procedure.code])
+
+    missing = client.post(url, application())
+    assert "Vui lòng chọn xã, phường giải quyết hồ sơ." in missing.content.decode()
+    assert Dossier.objects.count() == 0
+
+    client.post(url, application(**{"co-quan-giai-quyet": str(vi_tan.pk)}))
+    dossier = Dossier.objects.get()
+    assert dossier.agency == vi_tan
+    assert dossier.code.startswith(vi_tan.code)
+
+
 def test_save_draft_then_submit_from_edit_page(procs, demo_people):
     client = client_for(demo_people["congdan"])
     data = application(**{"luu-nhap": "1"})
