@@ -284,8 +284,8 @@ def table(
 def split_summary(rows: list[Row], outs: list[Outcome]) -> str:
     lines = [
         "| split | n | top-1 (diacritics + none) | top-3 (diacritics + none) | top-1 (all in-scope) "
-        "| OOS declined | in-scope wrongly declined |",
-        "|---|---|---|---|---|---|---|",
+        "| OOS declined | in-scope wrongly declined | aspect detected |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for split in ("dev", "held_out"):
         idx = [i for i, r in enumerate(rows) if r.split == split]
@@ -293,8 +293,14 @@ def split_summary(rows: list[Row], outs: list[Outcome]) -> str:
         tgt = [i for i, r in enumerate(rs) if r.style in TARGET_STYLES]
         mt = metrics([rs[i] for i in tgt], [os_[i] for i in tgt])
         ma = metrics(rs, os_)
+        labelled = [(r, o) for r, o in zip(rs, os_, strict=True) if r.code and r.aspect]
+        aspect = (
+            sum(1 for r, o in labelled if o.aspect == r.aspect) / len(labelled)
+            if labelled
+            else None
+        )
         lines.append(
-            "| %s | %d | %s | %s | %s | %s | %s |"
+            "| %s | %d | %s | %s | %s | %s | %s | %s |"
             % (
                 split,
                 len(rs),
@@ -303,6 +309,7 @@ def split_summary(rows: list[Row], outs: list[Outcome]) -> str:
                 fmt(ma.get("top1")),
                 fmt(ma.get("oos_declined")),
                 fmt(ma.get("declined")),
+                fmt(aspect),
             )
         )
     return "\n".join(lines)

@@ -84,13 +84,21 @@ def _contains(haystack: str, phrase: str) -> bool:
 
 
 def detect_aspect(norm: Normalised) -> str:
-    """Which fact of a procedure the question asks for; "general" when none stands out."""
+    """Which fact of a procedure the question asks for; "general" when none stands out.
+
+    Vietnamese puts the question word last ("… thì nộp ở đâu?", "… mất phí bao nhiêu?"), so
+    the cue that ends last wins; among cues ending at the same place, the longest.
+    """
     text = " %s " % norm.folded_text
-    best, best_len = "general", 0
+    best, best_key = "general", (-1, 0)
     for aspect, cues in lexicon.ASPECT_CUES.items():
         for cue in cues:
-            if _contains(text, cue) and len(cue) > best_len:
-                best, best_len = aspect, len(cue)
+            pos = text.rfind(" %s " % cue)
+            if pos < 0:
+                continue
+            key = (pos + len(cue), len(cue))
+            if key > best_key:
+                best, best_key = aspect, key
     return best
 
 

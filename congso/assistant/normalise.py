@@ -83,6 +83,7 @@ ABBREVIATIONS: dict[str, str] = {
     "dki": "đăng ký",
     "sdt": "số điện thoại",
     "tp": "thành phố",
+    "hs": "hồ sơ",
     "nc": "nước",
     "ng": "người",
     # Teencode and colloquial spellings.
