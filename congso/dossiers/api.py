@@ -32,7 +32,7 @@ from congso.core.exceptions import ApplicationError, ConflictError, NotFoundErro
 from congso.core.formatting import format_vnd
 from congso.dossiers import selectors, services, workflow
 from congso.dossiers.constants import RATING_CRITERIA, Action, Channel, Status
-from congso.dossiers.models import Dossier
+from congso.dossiers.models import Dossier, day_end, day_start
 
 TAGS = ["dossiers"]
 
@@ -307,9 +307,9 @@ class DossierListCreateApi(APIView):
         if statuses:
             qs = qs.filter(status__in=statuses)
         if received_from:
-            qs = qs.filter(received_at__date__gte=received_from)
+            qs = qs.filter(received_at__gte=day_start(received_from))
         if received_to:
-            qs = qs.filter(received_at__date__lte=received_to)
+            qs = qs.filter(received_at__lt=day_end(received_to))
         if agency is not None:
             qs = qs.for_agency_tree(agency)
         from congso.core.api import PageNumberPagination

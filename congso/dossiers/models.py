@@ -51,23 +51,33 @@ __all__ = [
     "SupplementRequest",
 ]
 
+
+def day_start(value: dt.date | dt.datetime) -> dt.datetime:
+    """The first moment of a local calendar day (a datetime is returned unchanged)."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def day_end(value: dt.date | dt.datetime) -> dt.datetime:
+    """The first moment after a local calendar day (exclusive bound; datetimes kept as they are
+    plus a microsecond so that the bound stays inclusive)."""
+    if isinstance(value, dt.datetime):
+        return value + dt.timedelta(microseconds=1)
+    return day_start(value + dt.timedelta(days=1))
+
+
 #: Share of the allowed working time after which a dossier is "due soon" (sắp đến hạn).
 DUE_SOON_RATIO = 0.8
 
 
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def received_between(self, start: dt.date | dt.datetime, end: dt.date | dt.datetime) -> Any:
-        """Dossiers received in [start, end]; dates are whole local days, both ends included."""
-        qs = self.filter(received_at__isnull=False)
-        if isinstance(start, dt.datetime):
-            qs = qs.filter(received_at__gte=start)
-        else:
-            qs = qs.filter(received_at__date__gte=start)
-        if isinstance(end, dt.datetime):
-            qs = qs.filter(received_at__lte=end)
-        else:
-            qs = qs.filter(received_at__date__lte=end)
-        return qs
+        """Dossiers received in [start, end]; dates are whole local days, both ends included.
+
+        Dates become a range of aware moments so that the ``received_at`` index is used (a
+        ``__date`` lookup converts every row's time zone instead)."""
+        return self.filter(received_at__gte=day_start(start), received_at__lt=day_end(end))
 
     def for_agency_tree(self, agency: Any) -> Any:
         """Dossiers handled or received by ``agency`` or any agency below it."""

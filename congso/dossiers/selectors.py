@@ -23,7 +23,7 @@ from django.utils import timezone
 from congso.agencies.models import Agency, Role
 from congso.core.exceptions import ApplicationError, NotFoundError
 from congso.dossiers.constants import Status
-from congso.dossiers.models import Dossier, DossierQuerySet, DossierStep
+from congso.dossiers.models import Dossier, DossierQuerySet, DossierStep, day_end, day_start
 from congso.dossiers.workflow import _memberships
 
 QUEUE_NAMES = (
@@ -196,9 +196,9 @@ def dossier_filter(
     if status:
         qs = qs.filter(status__in=[s for s in status.split(",") if s])
     if received_from:
-        qs = qs.filter(received_at__date__gte=received_from)
+        qs = qs.filter(received_at__gte=day_start(received_from))
     if received_to:
-        qs = qs.filter(received_at__date__lte=received_to)
+        qs = qs.filter(received_at__lt=day_end(received_to))
     if agency is not None:
         qs = qs.for_agency_tree(agency)
     return qs.order_by("-created_at", "-id")
