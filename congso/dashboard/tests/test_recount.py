@@ -275,3 +275,32 @@ def test_kpi_counts_equal_a_recount_from_the_dossiers_api(history, api_as, slug,
     assert rates["on_time_rate"]["value"] == pytest.approx(
         expected.resolved_on_time / expected.resolved
     )
+
+
+@pytest.mark.slow
+def test_kpi_counts_equal_a_recount_over_the_demo_history(demo_people, api_as):
+    """The demo loaders (catalog and a reduced dossier history through the services)."""
+    from django.utils import timezone
+
+    from congso.catalog import demo as catalog_demo
+    from congso.dossiers import demo as dossiers_demo
+    from congso.dossiers.models import Dossier
+
+    catalog_demo.load()
+    dossiers_demo.load(size=250)
+    if not Dossier.objects.exists():
+        pytest.skip("no catalog data to build the demo history from")
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=200)
+    client = api_as("admin")
+    for slug in ("ubnd-tinh", "phuong-vi-thanh"):
+        agency = Agency.objects.get(slug=slug)
+        expected = _recount(client, agency, start, today)
+        response = client.get(
+            "/api/v1/dashboard/kpis/",
+            {"from": start.isoformat(), "to": today.isoformat(), "agency": slug},
+        )
+        counts = response.json()["counts"]
+        for key, value in asdict(expected).items():
+            assert counts[key] == value, (slug, key)
+    assert expected.received  # the demo ward has history
