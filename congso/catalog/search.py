@@ -147,12 +147,13 @@ def ranked_ids(
     match_all: bool,
     prefix_last: bool,
     within: QuerySet[Any],
+    limit: int | None = None,
 ) -> list[int]:
     """Ids of the rows of ``within`` matching ``tokens`` (folded syllables), best first.
 
     ``match_all`` requires every token (any order); otherwise any token matches. The last token
     may match as a prefix (a word still being typed). ``within`` is a Procedure queryset that
-    limits the rows (active procedures, filters).
+    limits the rows (active procedures, filters); ``limit`` keeps only the best matches.
     """
     if not tokens:
         return []
@@ -169,8 +170,8 @@ def ranked_ids(
         sql = (
             "WITH hits AS MATERIALIZED (SELECT rowid AS id, %s AS score "  # noqa: S608
             "FROM catalog_procedure_fts WHERE catalog_procedure_fts MATCH %%s) "
-            "SELECT hits.id FROM hits WHERE hits.id IN (%s) ORDER BY hits.score, hits.id"
-            % (_BM25, restrict_sql)
+            "SELECT hits.id FROM hits WHERE hits.id IN (%s) ORDER BY hits.score, hits.id%s"
+            % (_BM25, restrict_sql, " LIMIT %d" % limit if limit else "")
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [expression, *restrict_params])
@@ -191,9 +192,5 @@ def ranked_ids(
         [expression],
         output_field=FloatField(),
     )
-    return list(
-        within.filter(matches)
-        .annotate(score=score)
-        .order_by("-score", "pk")
-        .values_list("pk", flat=True)
-    )
+    ranked = within.filter(matches).annotate(score=score).order_by("-score", "pk")
+    return list(ranked.values_list("pk", flat=True)[:limit])
