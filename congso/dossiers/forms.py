@@ -757,3 +757,33 @@ class ReconcileForm(forms.Form):
 
     def statement(self) -> str:
         return str(self.cleaned_data["text"])
+
+
+class RegisterForm(forms.Form):
+    """Period (and desk) of the tracking book (sổ theo dõi hồ sơ)."""
+
+    start = VnDateField(label="Từ ngày", error_messages={"required": "Vui lòng nhập ngày bắt đầu."})
+    end = VnDateField(label="Đến ngày", error_messages={"required": "Vui lòng nhập ngày kết thúc."})
+
+    def __init__(self, *args: Any, agencies: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies = list(agencies or [])
+        self.fields["agency"] = forms.ChoiceField(
+            label="Bộ phận Một cửa",
+            choices=[(str(a.pk), a.name) for a in self.agencies],
+            error_messages=CHOICE_ERRORS,
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError("Ngày kết thúc phải sau ngày bắt đầu.")
+            if (end - start).days > 366:
+                raise forms.ValidationError("Mỗi lần in sổ tối đa một năm.")
+        return data
+
+    def agency(self) -> Any:
+        wanted = self.cleaned_data["agency"]
+        return next(a for a in self.agencies if str(a.pk) == wanted)

@@ -8,7 +8,7 @@ embedded Unicode font. Adding a form means writing one more layout function, nev
 drawing routine.
 
 Forms: 01 receipt-and-appointment slip, 02 supplement request, 03 refusal notice, 04 apology letter
-with a proposed new date, 06 processing control sheet. Layouts follow the forms as reproduced by
+with a proposed new date, 06 processing control sheet, 07 the desk's tracking book. Layouts follow the forms as reproduced by
 provincial systems (research §1.3); check them against the circular's appendix before release.
 """
 
@@ -482,6 +482,71 @@ def control_sheet_layout(dossier: Any) -> Layout:
     }
 
 
+def _two_lines(moment: dt.datetime | None) -> str:
+    """ "08:30\n02/03/2026" — a time that fits a narrow column."""
+    local = _local(moment)
+    return local.strftime("%H:%M\n%d/%m/%Y") if local else ""
+
+
+def register_layout(agency: Any, start: dt.date, end: dt.date, dossiers: Any) -> Layout:
+    """Mẫu 07 — Sổ theo dõi hồ sơ: every dossier the desk received in [start, end]."""
+    rows = []
+    for number, dossier in enumerate(dossiers, start=1):
+        notes = []
+        if dossier.status == "rejected":
+            notes.append("Từ chối")
+        elif dossier.status == "withdrawn":
+            notes.append("Rút hồ sơ")
+        if dossier.is_late_flag:
+            notes.append("Quá hạn")
+        if dossier.supplement_count:
+            notes.append("Có bổ sung")
+        result = []
+        if dossier.finished_at:
+            result.append("Có KQ:\n%s" % formatting.format_date(dossier.finished_at))
+        if dossier.returned_at:
+            result.append("Đã trả:\n%s" % formatting.format_date(dossier.returned_at))
+        rows.append(
+            [
+                str(number),
+                dossier.code.replace("-", "-\n", 1),
+                dossier.procedure.name,
+                "%s\n%s" % (dossier.display_applicant, dossier.applicant_phone or ""),
+                _two_lines(dossier.received_at),
+                _two_lines(dossier.due_at),
+                "\n".join(result),
+                ", ".join(notes),
+            ]
+        )
+    return {
+        "header_left": agency_lines(agency, "Bộ phận Một cửa"),
+        "place_date_line": place_date(agency),
+        "title": "SỔ THEO DÕI HỒ SƠ",
+        "subtitle": "Từ ngày %s đến ngày %s"
+        % (start.strftime("%d/%m/%Y"), end.strftime("%d/%m/%Y")),
+        "body": [
+            core_pdf.Para("Số hồ sơ đã tiếp nhận: %d." % len(rows)),
+            core_pdf.Table(
+                [
+                    "TT",
+                    "Mã hồ sơ",
+                    "Tên thủ tục",
+                    "Người nộp, điện thoại",
+                    "Ngày nhận",
+                    "Hẹn trả",
+                    "Kết quả",
+                    "Ghi chú",
+                ],
+                rows,
+                widths=[0.05, 0.15, 0.19, 0.15, 0.115, 0.115, 0.14, 0.09],
+                size=8.5,
+            ),
+        ],
+        "signatures": [core_pdf.Signature(["NGƯỜI LẬP SỔ"], "", "(Ký và ghi rõ họ tên)")],
+        "document_title": "Sổ theo dõi hồ sơ %s" % agency.name,
+    }
+
+
 # ------------------------------------------------------------------------------ rendering
 
 
@@ -508,3 +573,7 @@ def render_apology(dossier: Any, letter: Any) -> bytes:
 
 def render_control_sheet(dossier: Any) -> bytes:
     return render_layout(control_sheet_layout(dossier))
+
+
+def render_register(agency: Any, start: dt.date, end: dt.date, dossiers: Any) -> bytes:
+    return render_layout(register_layout(agency, start, end, dossiers))

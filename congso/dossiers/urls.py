@@ -24,6 +24,7 @@ urlpatterns = [
     path("mot-cua/hang-doi/<slug:slug>/", views.backoffice_queue, name="backoffice-queue"),
     path("mot-cua/tim-kiem/", views.backoffice_search, name="backoffice-search"),
     path("mot-cua/doi-soat/", views.backoffice_reconcile, name="backoffice-reconcile"),
+    path("mot-cua/so-theo-doi/", views.backoffice_register, name="backoffice-register"),
     path("mot-cua/tiep-nhan-truc-tiep/", views.walkin_picker, name="walkin"),
     path("mot-cua/tiep-nhan-truc-tiep/<str:code>/", views.walkin_form, name="walkin-form"),
     path("mot-cua/ho-so/<str:code>/", views.backoffice_dossier, name="backoffice-dossier"),

@@ -732,6 +732,33 @@ def test_bank_statement_reconciliation_marks_the_dossier_paid(make_dossier, demo
     )
 
 
+def test_tracking_book_lists_and_prints_what_the_desk_received(make_dossier, demo_people):
+    from congso.core.pdf import pdf_text
+
+    received = make_dossier("returned")
+    make_dossier("submitted")  # not received yet: not in the book
+    desk = client_for(demo_people["motcua"])
+    url = reverse("dossiers:backoffice-register")
+    period = {
+        "start": "01/03/2026",
+        "end": "31/03/2026",
+        "agency": str(received.receiving_agency_id),
+    }
+
+    page = desk.get(url, period).content.decode()
+    assert "1 hồ sơ đã tiếp nhận" in page and received.code in page
+    pdf_response = desk.get(url, {**period, "dinh-dang": "pdf"})
+    assert pdf_response["Content-Type"] == "application/pdf"
+    text = " ".join(pdf_text(pdf_response.content).split())
+    agency_code, rest = received.code.split("-", 1)
+    assert "SỔ THEO DÕI HỒ SƠ" in text and agency_code in text and rest in text
+    assert "Từ ngày 01/03/2026 đến ngày 31/03/2026" in text
+
+    backwards = desk.get(url, {**period, "start": "31/03/2026", "end": "01/03/2026"})
+    assert "Ngày kết thúc phải sau ngày bắt đầu." in backwards.content.decode()
+    assert client_for(demo_people["chuyenvien"]).get(url).status_code == 404
+
+
 # ------------------------------------------------------------------------------ public lookup
 
 

@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from congso.catalog import selectors as catalog_selectors
 from congso.catalog.models import Procedure
 from congso.core.exceptions import ApplicationError
-from congso.dossiers import forms, selectors, services
+from congso.dossiers import forms, pdfs, selectors, services
 from congso.dossiers.views.common import (
     add_service_error,
     create_with_uploads,
@@ -234,4 +235,51 @@ def backoffice_reconcile(request: HttpRequest) -> HttpResponse:
         "dossiers/backoffice/reconcile.html",
         {"form": form, "result": result},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def backoffice_register(request: HttpRequest) -> HttpResponse:
+    """Sổ theo dõi hồ sơ (Mẫu 07): the dossiers a desk received in a period, printable as PDF."""
+    agencies = _receptionist_agencies(request)
+    if not agencies:
+        raise Http404("Chỉ cán bộ Bộ phận Một cửa mới in sổ theo dõi hồ sơ.")
+    today = timezone.localdate()
+    form = forms.RegisterForm(
+        request.GET if "start" in request.GET else None,
+        agencies=agencies,
+        initial={"start": today.replace(day=1), "end": today, "agency": str(agencies[0].pk)},
+    )
+    if form.is_bound and form.is_valid():
+        agency = form.agency()
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        dossiers = (
+            selectors.dossiers_visible_to(request.user)
+            .filter(receiving_agency=agency)
+            .received_between(start, end)
+            .select_related("procedure")
+            .order_by("received_at", "id")
+        )
+        if request.GET.get("dinh-dang") == "pdf":
+            data = pdfs.render_register(agency, start, end, dossiers)
+            response = HttpResponse(data, content_type="application/pdf")
+            response["Content-Disposition"] = 'inline; filename="so-theo-doi-%s-%s.pdf"' % (
+                start.isoformat(),
+                end.isoformat(),
+            )
+            response["Cache-Control"] = "private, no-store"
+            return response
+        params = request.GET.copy()
+        params.pop("trang", None)
+        params.pop("dinh-dang", None)
+        return render(
+            request,
+            "dossiers/backoffice/register.html",
+            {"form": form, "page": paginate(request, dossiers), "query": params.urlencode()},
+        )
+    return render(
+        request,
+        "dossiers/backoffice/register.html",
+        {"form": form, "page": None},
+        status=400 if form.is_bound else 200,
     )
