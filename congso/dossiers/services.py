@@ -67,6 +67,10 @@ _notifications_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar(
 
 
 _bulk_mode: contextvars.ContextVar[bool] = contextvars.ContextVar("dossier_bulk", default=False)
+#: Officers per (agency, role) while replaying history; the staff does not change meanwhile.
+_bulk_cache: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar(
+    "dossier_bulk_cache", default=None
+)
 
 
 @contextlib.contextmanager
@@ -75,10 +79,12 @@ def bulk_mode() -> Iterator[None]:
     join the caller's transaction without a savepoint each, and notifications are muted. A
     failing action must abort the caller's whole transaction."""
     token = _bulk_mode.set(True)
+    cache_token = _bulk_cache.set({})
     try:
         with notifications_muted():
             yield
     finally:
+        _bulk_cache.reset(cache_token)
         _bulk_mode.reset(token)
 
 
@@ -437,6 +443,15 @@ def validate_form_data(procedure: Any, data: dict[str, Any], *, complete: bool) 
     return cleaned
 
 
+def _procedure_fee(procedure: Any) -> int:
+    """The procedure's default fee (its first fee case), from prefetched rows when available."""
+    prefetched = getattr(procedure, "_prefetched_objects_cache", {}).get("fees")
+    if prefetched is not None:
+        fees = sorted(prefetched, key=lambda f: f.position)
+        return int(fees[0].amount) if fees else 0
+    return int(procedure.total_fee)
+
+
 def _applicant_snapshot(actor: Any, applicant: dict[str, Any], *, walk_in: bool) -> dict[str, Any]:
     """The applicant's details as they are stored on the dossier (a snapshot, not a link)."""
     data = dict(applicant or {})
@@ -522,9 +537,8 @@ def dossier_create(
         raise PermissionDeniedError("Bạn cần đăng nhập để nộp hồ sơ.")
     if not procedure.is_active:
         raise ConflictError("Thủ tục này hiện không còn áp dụng.")
-    desks = list(
-        Agency.objects.filter(memberships__user=actor, memberships__role=Role.RECEPTIONIST)
-    )
+    desk_ids = {a for a, r in workflow._memberships(actor) if r == Role.RECEPTIONIST}
+    desks = list(Agency.objects.filter(pk__in=desk_ids)) if desk_ids else []
     walk_in = bool(desks) and channel != Channel.ONLINE
     if walk_in:
         channel = channel or Channel.COUNTER
@@ -587,7 +601,7 @@ def dossier_create(
         created_at=at,
         updated_at=at,
         submitted_at=at if walk_in else None,
-        fee_amount=procedure.total_fee,
+        fee_amount=_procedure_fee(procedure),
         **snapshot,
     )
     dossier.save()
@@ -878,11 +892,18 @@ def _pick_handler(agency: Agency, role: str) -> Any:
     """The officer of ``agency`` with ``role`` who has the fewest open dossiers (or None)."""
     from congso.accounts.models import User
 
-    candidates = list(
-        Membership.objects.filter(agency=agency, role=role, user__is_active=True)
-        .values_list("user_id", flat=True)
-        .distinct()[:2]
-    )
+    memo = _bulk_cache.get()
+    key = ("handlers", agency.pk, role)
+    if memo is not None and key in memo:
+        candidates = memo[key]
+    else:
+        candidates = list(
+            Membership.objects.filter(agency=agency, role=role, user__is_active=True)
+            .values_list("user_id", flat=True)
+            .distinct()[:2]
+        )
+        if memo is not None:
+            memo[key] = candidates
     if not candidates:
         return None
     if len(candidates) == 1:
