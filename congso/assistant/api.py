@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -30,6 +30,7 @@ class AssistantUserThrottle(UserRateThrottle):
         return str(getattr(settings, "ASSISTANT_USER_RATE", "120/min"))
 
 
+@extend_schema_serializer(component_name="AssistantProcedureHit")
 class ProcedureHitSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Mã thủ tục")
     name = serializers.CharField(help_text="Tên thủ tục")
@@ -37,6 +38,7 @@ class ProcedureHitSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="Đường dẫn trang thủ tục")
 
 
+@extend_schema_serializer(component_name="AssistantLink")
 class LinkSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]
     url = serializers.CharField()
@@ -48,6 +50,7 @@ class AskApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AssistantAnonThrottle, AssistantUserThrottle]
 
+    @extend_schema_serializer(component_name="AssistantAsk")
     class InputSerializer(serializers.Serializer):
         question = serializers.CharField(
             max_length=services.MAX_QUESTION_LENGTH,
@@ -72,6 +75,7 @@ class AskApi(APIView):
             help_text="Mã thủ tục đang xem (câu hỏi từ trang thủ tục).",
         )
 
+    @extend_schema_serializer(component_name="AssistantAnswer")
     class OutputSerializer(serializers.Serializer):
         intent = serializers.ChoiceField(
             choices=["procedure", "status", "greeting", "thanks", "out_of_scope", "empty"]
@@ -125,6 +129,7 @@ class FeedbackApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AssistantAnonThrottle, AssistantUserThrottle]
 
+    @extend_schema_serializer(component_name="AssistantFeedbackInput")
     class InputSerializer(serializers.Serializer):
         log_id = serializers.IntegerField(min_value=1)
         session = serializers.CharField(max_length=64)
@@ -133,6 +138,7 @@ class FeedbackApi(APIView):
         )
         note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
+    @extend_schema_serializer(component_name="AssistantFeedbackResult")
     class OutputSerializer(serializers.Serializer):
         log_id = serializers.IntegerField()
         feedback = serializers.CharField()

@@ -33,6 +33,8 @@ IN_SCOPE = [
     ("đăng ký thường trú online được không", "1.003010"),
     ("lam cccd cho con 14 tuoi o dau", "2.001706"),
     ("thẻ căn cước làm mất bao lâu thì có", "2.001706"),
+    ("lam can cuoc cho be 6 tuoi", "2.001706"),
+    ("xin giay phep kinh doanh ho ca the", "1.001612"),
 ]
 
 # Questions naming two procedures; the asked one must at least be among the three proposed.
@@ -71,6 +73,28 @@ def test_out_of_scope_is_declined_without_a_procedure(catalog: Any, question: st
     assert result.intent == Intent.OUT_OF_SCOPE
     assert result.procedures == []
     assert result.answer.startswith("Tôi chỉ có thể hỗ trợ về thủ tục hành chính")
+
+
+def test_decline_suggests_popular_procedures_and_the_catalog(catalog: Any) -> None:
+    from congso.catalog.models import Procedure
+
+    Procedure.objects.filter(code="1.003010").update(popularity=9000)
+    from congso.assistant.retrieval import reset_index
+
+    reset_index()
+    result = services.assistant_ask(question="giá vàng hôm nay", log=False)
+    assert "Đăng ký thường trú: /thu-tuc/1.003010/" in result.answer
+    assert result.links[0].url == "/thu-tuc/"
+
+
+def test_unsure_answer_lists_the_alternatives(catalog: Any) -> None:
+    proc = catalog["1.002804"]
+    answer = answers.procedure_answer(proc, "fee")
+    other = type("Hit", (), {"name": "Cấp lại giấy phép lái xe", "code": "1.002809"})()
+    text = answers.with_alternatives(answer, [other]).text
+    assert text.startswith(answer.text)
+    assert "Nếu bạn hỏi thủ tục khác" in text
+    assert "Cấp lại giấy phép lái xe (mã 1.002809): /thu-tuc/1.002809/" in text
 
 
 def test_greeting_and_empty(catalog: Any) -> None:

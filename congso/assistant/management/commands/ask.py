@@ -59,14 +59,6 @@ class Command(BaseCommand):
 
 
 def _payload(result: services.AskResult) -> dict[str, Any]:
+    """The API's fields, with the question first."""
     data = result.as_dict()
-    return {
-        "question": data["question"],
-        "intent": data["intent"],
-        "aspect": data["aspect"],
-        "confident": data["confident"],
-        "answer": data["answer"],
-        "procedures": data["procedures"],
-        "links": data["links"],
-        "elapsed_ms": data["elapsed_ms"],
-    }
+    return {"question": data.pop("question"), **data}
