@@ -238,6 +238,16 @@ def _json_value(value: Any) -> Any:
 AGENCY_FIELD = "co-quan-giai-quyet"
 
 
+def upload_help() -> str:
+    """ "Tệp PDF, JPG hoặc PNG, tối đa 10 MB." with the configured limit."""
+    from django.conf import settings
+
+    limit = int(getattr(settings, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    if limit < 1024 * 1024:
+        return "Tệp PDF, JPG hoặc PNG, tối đa %d KB." % (limit // 1024)
+    return "Tệp PDF, JPG hoặc PNG, tối đa %s MB." % format(round(limit / 1024 / 1024, 1), "g")
+
+
 def slot_field_name(slot: str) -> str:
     return "file__%s" % slot
 
@@ -292,7 +302,7 @@ class ApplicationForm(forms.Form):
                 label=doc.name,
                 error_messages=FILE_ERRORS,
                 required=False,
-                help_text="Tệp PDF, JPG hoặc PNG.",
+                help_text=upload_help(),
                 widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
             )
             field.document = doc  # type: ignore[attr-defined]

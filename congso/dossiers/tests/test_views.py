@@ -74,6 +74,7 @@ def test_submit_form_is_generated_from_procedure_and_prefilled(procs, demo_peopl
     assert '<option value="Nữ">Nữ</option>' in html
     assert 'name="file__doc-0"' in html and 'accept=".pdf,.jpg,.jpeg,.png' in html
     assert "2.000 đ" in html  # the fee
+    assert "Tệp PDF, JPG hoặc PNG, tối đa 10 MB." in html
     assert "Lưu nháp" in html and "Nộp hồ sơ" in html
     assert 'name="applicant_id_number" value="093095001234"' in html  # from the profile
 
