@@ -6,6 +6,7 @@ from django import template
 
 from congso.catalog import selectors
 from congso.catalog.models import Procedure
+from congso.core import workdays
 
 register = template.Library()
 
@@ -17,11 +18,17 @@ def fee_summary(procedure: Procedure) -> str:
 
 @register.filter
 def time_limit(procedure: Procedure) -> str:
-    """ "07 ngày làm việc" as the national database writes it (two digits)."""
-    return "%02d %s" % (
+    """ "07 ngày làm việc" as the national database writes it (two digits); "Trong ngày"."""
+    text = "%02d %s" % (
         procedure.processing_time_value,
         procedure.get_processing_time_unit_display(),
     )
+    if (
+        procedure.processing_time_unit == Procedure.TimeUnit.WORKING_HOURS
+        and procedure.processing_time_value == workdays.FULL_DAY_HOURS
+    ):
+        return "Trong ngày (%s)" % text
+    return text
 
 
 @register.filter
