@@ -49,10 +49,19 @@ def _usable(credential: SigningCredential) -> bool:
     return credential.not_after > dt.datetime.now(dt.UTC)
 
 
+#: The demo CA's decrypted key per key file (decryption costs ~70 ms; the loader issues many).
+_ca_cache: dict[tuple[str, int], signing.IssuedCertificate] = {}
+
+
 def _ca_material(ca: SigningCredential) -> signing.IssuedCertificate:
-    return signing.IssuedCertificate(
-        signing.certificate_from_pem(ca.certificate_pem), signing.load_private_key(ca.key_file)
-    )
+    path = signing.pki_dir() / ca.key_file
+    cache_key = (str(path), path.stat().st_mtime_ns)
+    if cache_key not in _ca_cache:
+        _ca_cache.clear()
+        _ca_cache[cache_key] = signing.IssuedCertificate(
+            signing.certificate_from_pem(ca.certificate_pem), signing.load_private_key(ca.key_file)
+        )
+    return _ca_cache[cache_key]
 
 
 @transaction.atomic

@@ -94,24 +94,25 @@ def unindex_document(document_id: int) -> None:
             cursor.execute("DELETE FROM documents_fts WHERE rowid = %s", [document_id])
 
 
+#: Above this many text matches, results are listed newest first instead of by relevance: bm25 or
+#: ts_rank over tens of thousands of near-identical matches costs hundreds of milliseconds at
+#: 200,000 documents and tells the reader nothing (measured in bench/documents_search.py).
+RANK_LIMIT = 10_000
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     tokens: list[str]
 
     @property
     def fts5(self) -> str:
-        """Every token required; the last one also matches as a prefix (typing in progress)."""
-        parts = ['"%s"' % t for t in self.tokens[:-1]]
-        last = self.tokens[-1]
-        parts.append('("%s" OR "%s"*)' % (last, last) if len(last) >= 2 else '"%s"' % last)
-        return " AND ".join(parts)
+        # Whole syllables only: a prefix on a short last syllable ("qua"*) expands to the most
+        # frequent words of the language and made one query take half a second.
+        return " AND ".join('"%s"' % t for t in self.tokens)
 
     @property
     def tsquery(self) -> str:
-        parts = list(self.tokens[:-1])
-        last = self.tokens[-1]
-        parts.append("%s:*" % last if len(last) >= 2 else last)
-        return " & ".join(parts)
+        return " & ".join(self.tokens)
 
 
 def parse_query(q: str) -> ParsedQuery | None:
@@ -120,37 +121,64 @@ def parse_query(q: str) -> ParsedQuery | None:
     return ParsedQuery(tokens) if tokens else None
 
 
-def apply_fulltext(qs: QuerySet[Document], q: str) -> tuple[QuerySet[Document], bool]:
-    """Restrict ``qs`` to documents matching ``q`` and order them by relevance.
+def _match_count(parsed: ParsedQuery, cap: int) -> int:
+    """How many documents match the text (ignoring filters), counted up to ``cap``."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM documents_document WHERE "
+                "search_vector @@ to_tsquery('simple', %s) LIMIT %s) AS m",
+                [parsed.tsquery, cap],
+            )
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM documents_fts "
+                "WHERE documents_fts MATCH %s LIMIT %s)",
+                [parsed.fts5, cap],
+            )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
-    Returns the queryset and whether a text condition was applied.
+
+def apply_fulltext(qs: QuerySet[Document], q: str) -> tuple[QuerySet[Document], bool]:
+    """Restrict ``qs`` to documents matching ``q``, by relevance when the matches are few enough.
+
+    Returns the queryset and whether it is ordered by relevance (False: no text condition, or
+    too many matches, then newest first).
     """
     parsed = parse_query(q)
     if parsed is None:
         return qs, False
+    ranked = _match_count(parsed, RANK_LIMIT + 1) <= RANK_LIMIT
     extra: dict[str, Any]
     if connection.vendor == "postgresql":
         extra = {
             "where": ["documents_document.search_vector @@ to_tsquery('simple', %s)"],
             "params": [parsed.tsquery],
-            "select": {
-                "rank": "ts_rank(documents_document.search_vector, to_tsquery('simple', %s))"
-            },
-            "select_params": [parsed.tsquery],
-            "order_by": ["-rank", "-id"],
         }
+        if ranked:
+            extra["select"] = {
+                "rank": "ts_rank(documents_document.search_vector, to_tsquery('simple', %s))"
+            }
+            extra["select_params"] = [parsed.tsquery]
+            extra["order_by"] = ["-rank", "-id"]
+        else:
+            extra["order_by"] = ["-id"]
     else:
         # Joining the FTS5 table lets its MATCH drive the query; bm25 with the metadata column
         # weighted ten times the body text (lower is better).
         extra = {
-            "tables": [FTS_TABLE],
-            "where": ["%s.rowid = documents_document.id" % FTS_TABLE, "%s MATCH %%s" % FTS_TABLE],
+            "tables": ["documents_fts"],
+            "where": ["documents_fts.rowid = documents_document.id", "documents_fts MATCH %s"],
             "params": [parsed.fts5],
-            "select": {"rank": "bm25(%s, 10.0, 1.0)" % FTS_TABLE},
-            "order_by": ["rank", "-id"],
         }
+        if ranked:
+            extra["select"] = {"rank": "bm25(documents_fts, 10.0, 1.0)"}
+            extra["order_by"] = ["rank", "-id"]
+        else:
+            extra["order_by"] = ["-id"]
     # Raw fragments are constant strings; user input only ever travels as a parameter.
-    return qs.extra(**extra), True
+    return qs.extra(**extra), ranked
 
 
 def folded(text: str) -> str:

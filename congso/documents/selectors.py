@@ -241,10 +241,11 @@ def document_search(
             Q(issued_on__lte=filters.date_to)
             | Q(issued_on__isnull=True, created_at__date__lte=filters.date_to)
         )
-    qs, ranked = search.apply_fulltext(qs, filters.q)
-    if not ranked:
-        qs = qs.order_by("-created_at", "-id")
+    if filters.q.strip():
+        qs, ranked = search.apply_fulltext(qs, filters.q)
+    else:
+        qs, ranked = qs.order_by("-id"), False
     # Counting every match is the costly part at scale; cap it (the UI says "hơn 1.000").
-    total = qs[:1001].count()
+    total = qs.order_by()[:1001].count()
     results = list(qs.select_related("agency", "doc_type", "book")[offset : offset + limit])
     return SearchPage(results=results, total=total, ranked=ranked)
