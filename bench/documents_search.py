@@ -36,33 +36,100 @@ SCRATCH_DB = "congso_bench_documents"
 BATCH = 5000
 
 SENDERS = [
-    "Văn phòng Chính phủ", "Bộ Nội vụ", "Bộ Tài chính", "Bộ Tư pháp", "Bộ Y tế",
-    "Bộ Giáo dục và Đào tạo", "Bộ Nông nghiệp và Môi trường", "Bộ Công an", "Bộ Xây dựng",
-    "Bộ Công Thương", "Bộ Khoa học và Công nghệ", "Thanh tra Chính phủ", "Kiểm toán nhà nước",
-    "Tỉnh ủy Hậu Giang", "Hội đồng nhân dân tỉnh", "Ban Cơ yếu Chính phủ",
+    "Văn phòng Chính phủ",
+    "Bộ Nội vụ",
+    "Bộ Tài chính",
+    "Bộ Tư pháp",
+    "Bộ Y tế",
+    "Bộ Giáo dục và Đào tạo",
+    "Bộ Nông nghiệp và Môi trường",
+    "Bộ Công an",
+    "Bộ Xây dựng",
+    "Bộ Công Thương",
+    "Bộ Khoa học và Công nghệ",
+    "Thanh tra Chính phủ",
+    "Kiểm toán nhà nước",
+    "Tỉnh ủy Hậu Giang",
+    "Hội đồng nhân dân tỉnh",
+    "Ban Cơ yếu Chính phủ",
 ]
 TOPICS = [
-    "chuyển đổi số", "cải cách hành chính", "phòng chống thiên tai", "hạn mặn mùa khô",
-    "sốt xuất huyết", "tiêm chủng mở rộng", "an toàn thực phẩm", "giải phóng mặt bằng",
-    "đầu tư công", "dự toán ngân sách", "thu ngân sách nhà nước", "quyết toán kinh phí",
-    "tuyển dụng công chức", "đánh giá xếp loại cán bộ", "thi đua khen thưởng", "tiếp công dân",
-    "giải quyết khiếu nại tố cáo", "phòng chống tham nhũng", "an ninh trật tự", "an toàn giao thông",
-    "phòng cháy chữa cháy", "xây dựng nông thôn mới", "giảm nghèo bền vững", "bảo hiểm xã hội",
-    "bảo hiểm y tế học sinh", "kỳ thi tốt nghiệp trung học phổ thông", "tuyển sinh đầu cấp",
-    "quy hoạch sử dụng đất", "cấp giấy chứng nhận quyền sử dụng đất", "khai thác cát lòng sông",
-    "bảo vệ môi trường", "thu gom rác thải sinh hoạt", "nước sạch nông thôn", "chăn nuôi gia cầm",
-    "dịch tả lợn châu Phi", "giá lúa gạo", "xuất khẩu nông sản", "khởi nghiệp sáng tạo",
-    "dịch vụ công trực tuyến", "thanh toán không dùng tiền mặt", "định danh điện tử",
-    "sắp xếp đơn vị hành chính", "tinh giản biên chế", "lễ hội văn hóa", "du lịch sinh thái",
-    "Tết Nguyên đán", "ngày Quốc khánh", "phòng chống ma túy", "buôn lậu gian lận thương mại",
-    "chợ truyền thống", "nhà ở xã hội", "trật tự xây dựng đô thị", "kênh thủy lợi",
-    "đê bao chống lũ", "trường học an toàn", "y tế cơ sở", "người có công với cách mạng",
-    "trẻ em có hoàn cảnh đặc biệt", "bình đẳng giới", "người cao tuổi",
+    "chuyển đổi số",
+    "cải cách hành chính",
+    "phòng chống thiên tai",
+    "hạn mặn mùa khô",
+    "sốt xuất huyết",
+    "tiêm chủng mở rộng",
+    "an toàn thực phẩm",
+    "giải phóng mặt bằng",
+    "đầu tư công",
+    "dự toán ngân sách",
+    "thu ngân sách nhà nước",
+    "quyết toán kinh phí",
+    "tuyển dụng công chức",
+    "đánh giá xếp loại cán bộ",
+    "thi đua khen thưởng",
+    "tiếp công dân",
+    "giải quyết khiếu nại tố cáo",
+    "phòng chống tham nhũng",
+    "an ninh trật tự",
+    "an toàn giao thông",
+    "phòng cháy chữa cháy",
+    "xây dựng nông thôn mới",
+    "giảm nghèo bền vững",
+    "bảo hiểm xã hội",
+    "bảo hiểm y tế học sinh",
+    "kỳ thi tốt nghiệp trung học phổ thông",
+    "tuyển sinh đầu cấp",
+    "quy hoạch sử dụng đất",
+    "cấp giấy chứng nhận quyền sử dụng đất",
+    "khai thác cát lòng sông",
+    "bảo vệ môi trường",
+    "thu gom rác thải sinh hoạt",
+    "nước sạch nông thôn",
+    "chăn nuôi gia cầm",
+    "dịch tả lợn châu Phi",
+    "giá lúa gạo",
+    "xuất khẩu nông sản",
+    "khởi nghiệp sáng tạo",
+    "dịch vụ công trực tuyến",
+    "thanh toán không dùng tiền mặt",
+    "định danh điện tử",
+    "sắp xếp đơn vị hành chính",
+    "tinh giản biên chế",
+    "lễ hội văn hóa",
+    "du lịch sinh thái",
+    "Tết Nguyên đán",
+    "ngày Quốc khánh",
+    "phòng chống ma túy",
+    "buôn lậu gian lận thương mại",
+    "chợ truyền thống",
+    "nhà ở xã hội",
+    "trật tự xây dựng đô thị",
+    "kênh thủy lợi",
+    "đê bao chống lũ",
+    "trường học an toàn",
+    "y tế cơ sở",
+    "người có công với cách mạng",
+    "trẻ em có hoàn cảnh đặc biệt",
+    "bình đẳng giới",
+    "người cao tuổi",
 ]
 ACTIONS = [
-    "triển khai", "tăng cường", "hướng dẫn thực hiện", "báo cáo kết quả", "đôn đốc thực hiện",
-    "tổ chức kiểm tra", "rà soát", "phê duyệt", "góp ý dự thảo", "tổng kết", "sơ kết",
-    "xử lý kiến nghị về", "bố trí kinh phí cho", "chấn chỉnh công tác",
+    "triển khai",
+    "tăng cường",
+    "hướng dẫn thực hiện",
+    "báo cáo kết quả",
+    "đôn đốc thực hiện",
+    "tổ chức kiểm tra",
+    "rà soát",
+    "phê duyệt",
+    "góp ý dự thảo",
+    "tổng kết",
+    "sơ kết",
+    "xử lý kiến nghị về",
+    "bố trí kinh phí cho",
+    "chấn chỉnh công tác",
 ]
 SENTENCES = [
     "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành và Ủy ban nhân dân cấp xã thực hiện nghiêm.",
@@ -79,8 +146,15 @@ SENTENCES = [
     "Bảo đảm công khai, minh bạch, đúng quy định của pháp luật.",
 ]
 TYPES = [
-    ("cong-van", 40), ("quyet-dinh", 15), ("ke-hoach", 10), ("thong-bao", 8), ("bao-cao", 10),
-    ("to-trinh", 5), ("giay-moi", 7), ("huong-dan", 3), ("chi-thi", 2),
+    ("cong-van", 40),
+    ("quyet-dinh", 15),
+    ("ke-hoach", 10),
+    ("thong-bao", 8),
+    ("bao-cao", 10),
+    ("to-trinh", 5),
+    ("giay-moi", 7),
+    ("huong-dan", 3),
+    ("chi-thi", 2),
 ]
 
 
@@ -169,11 +243,20 @@ def _generate(rng: random.Random) -> float:
             if direction == Direction.INCOMING:
                 fields = {
                     "incoming_number": counters[key],
-                    "original_symbol": "%d/%s" % (rng.randint(1, 3000), rng.choice(["BNV-VP",
-                                      "UBND-KT", "SYT-NV", "STC-NS", "QĐ-TTg", "BTC-NSNN"])),
+                    "original_symbol": "%d/%s"
+                    % (
+                        rng.randint(1, 3000),
+                        rng.choice(["BNV-VP", "UBND-KT", "SYT-NV", "STC-NS", "QĐ-TTg", "BTC-NSNN"]),
+                    ),
                     "issuing_agency_name": rng.choice(SENDERS),
-                    "status": rng.choice([DocumentStatus.REGISTERED, DocumentStatus.IN_PROGRESS,
-                                          DocumentStatus.DONE, DocumentStatus.DONE]),
+                    "status": rng.choice(
+                        [
+                            DocumentStatus.REGISTERED,
+                            DocumentStatus.IN_PROGRESS,
+                            DocumentStatus.DONE,
+                            DocumentStatus.DONE,
+                        ]
+                    ),
                     "received_at": received,
                 }
             else:
@@ -293,7 +376,7 @@ def main() -> int:
         agencies_demo.load()
         accounts_demo.load()
         people = documents_demo.ensure_officers()
-        rng = random.Random(20260101)  # noqa: S311 - benchmark data
+        rng = random.Random(20260101)
         seconds = _generate(rng)
         count = Document.objects.count()
         print("generated %d documents with index rows in %.1f s" % (count, seconds))
@@ -304,7 +387,9 @@ def main() -> int:
         hits = 0
         for actor in actors:  # warm-up: caches and the OS page cache
             for q, extra in queries[:10]:
-                selectors.document_search(actor=actor, filters=selectors.SearchFilters(q=q, **extra))
+                selectors.document_search(
+                    actor=actor, filters=selectors.SearchFilters(q=q, **extra)
+                )
         for actor in actors:
             for q, extra in queries:
                 actor.__dict__.pop("_doc_memberships", None)
@@ -319,11 +404,11 @@ def main() -> int:
         timings.sort()
         p50 = statistics.median(timings)
         p95 = timings[int(len(timings) * 0.95) - 1]
+        print("%d searches (%s), %d with results" % (len(timings), connection.vendor, hits))
         print(
-            "%d searches (%s), %d with results" % (len(timings), connection.vendor, hits)
+            "  p50 %.1f ms   p95 %.1f ms   max %.1f ms   (target p95 < %.0f ms)"
+            % (p50, p95, timings[-1], TARGET_MS)
         )
-        print("  p50 %.1f ms   p95 %.1f ms   max %.1f ms   (target p95 < %.0f ms)"
-              % (p50, p95, timings[-1], TARGET_MS))
         print("  slowest:")
         for elapsed, who, what in sorted(slowest, reverse=True)[:5]:
             print("    %.1f ms  %s  %s" % (elapsed, who, what))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import time
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
+
+import pytest
 
 from congso.documents import selectors
 from congso.documents.constants import DocumentStatus, FileRole
@@ -18,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_reindex_rebuilds_search(officers, agency):
-    document = register_incoming(officers["vanthu"], agency("ubnd-tinh"), summary="Lễ hội Ok Om Bok")
+    document = register_incoming(
+        officers["vanthu"], agency("ubnd-tinh"), summary="Lễ hội Ok Om Bok"
+    )
     out = io.StringIO()
     call_command("reindex_documents", stdout=out)
     assert "1 văn bản" in out.getvalue()
