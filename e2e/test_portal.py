@@ -8,6 +8,8 @@ return date. One screenshot is saved to /tmp/congso-procedure-360.png for a huma
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +18,7 @@ from e2e.conftest import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.e2e]
 
-SCREENSHOT = "/tmp/congso-procedure-360.png"
+SCREENSHOT = str(Path(tempfile.gettempdir()) / "congso-procedure-360.png")
 
 
 @pytest.fixture
