@@ -42,7 +42,10 @@ run: install var/secret_key ## install, migrate, load the demo and serve on http
 	  --threads 2 --access-logfile - --timeout 120
 
 test: install ## run the whole test suite (against DATABASE_URL when set)
-	CONGSO_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@# Browser tests run in their own process: Playwright's sync API keeps an event loop
+	@# running for the session, which would break code that calls asyncio.run (pyHanko).
+	CONGSO_TESTING=1 $(BIN)/python -m pytest congso $(PYTEST_ARGS)
+	CONGSO_TESTING=1 $(BIN)/python -m pytest e2e $(PYTEST_ARGS)
 
 lint: install ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .

@@ -138,10 +138,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- auth
 AUTH_USER_MODEL = "accounts.User"
-PASSWORD_HASHERS = [
+PRODUCTION_PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Argon2 is deliberately slow; the test suite hashes thousands of passwords, so it uses MD5 —
+# only when CONGSO_TESTING is set (make test), never in a served site.
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher", *PRODUCTION_PASSWORD_HASHERS]
+    if TESTING
+    else PRODUCTION_PASSWORD_HASHERS
+)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -79,3 +79,17 @@ def test_citizen_can_register(client, db) -> None:  # type: ignore[no-untyped-de
     from congso.accounts.models import User
 
     assert User.objects.get(username="nguoimoi").full_name == "Đặng Thị Mơ"
+
+
+def test_passwords_are_hashed_with_argon2_outside_tests() -> None:
+    from congso import settings as project_settings
+
+    assert project_settings.PRODUCTION_PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_argon2_hashes_verify(db) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.hashers import check_password, make_password
+
+    encoded = make_password("congso-demo", hasher="argon2")
+    assert encoded.startswith("argon2")
+    assert check_password("congso-demo", encoded)
