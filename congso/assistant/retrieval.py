@@ -23,6 +23,7 @@ changes (see :func:`get_index`).
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import math
@@ -30,6 +31,7 @@ import re
 import threading
 import time
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -228,7 +230,7 @@ class Index:
         for rule in synonyms:
             self.synonyms[rule.phrase] = rule.expansion
         self._max_phrase = max((len(p) for p in self.synonyms), default=1)
-        self.postings: dict[str, list[tuple[int, float]]] = {}
+        self.postings: dict[str, tuple[array[int], array[float]]] = {}
         self.idf: dict[str, float] = {}
         self.doc_terms: list[frozenset[str]] = []
         self.name_terms: list[frozenset[str]] = []
@@ -239,7 +241,15 @@ class Index:
         self.pk_by_code = {row.code: row.pk for row in self.rows}
         self.name_phrases: set[str] = set()
         self._popular = heapq.nsmallest(10, self.rows, key=lambda r: (-r.popularity, r.name))
-        self._build()
+        # Building allocates millions of short-lived objects and no reference cycles; the
+        # cyclic collector would only slow it down.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build()
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         self._deletes: dict[str, list[str]] = defaultdict(list)
         for word in self.vocab_df:
             if len(word) >= 3 and word.isalpha():
@@ -312,14 +322,19 @@ class Index:
                 self.bigram_df[term] = d
             else:
                 self.vocab_df[term] = d
-        # Contributions are precomputed: a query only sums them.
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # Contributions are precomputed: a query only sums them. Postings are typed arrays
+        # (documents, contributions): compact, and invisible to the cyclic garbage collector.
+        docs: dict[str, list[int]] = defaultdict(list)
+        contribs: dict[str, list[float]] = defaultdict(list)
         idf = self.idf
         k1 = K1
         for i, acc in enumerate(pseudo):
             for term, weight in acc.items():
-                postings[term].append((i, idf[term] * weight * (k1 + 1) / (k1 + weight)))
-        self.postings = dict(postings)
+                docs[term].append(i)
+                contribs[term].append(idf[term] * weight * (k1 + 1) / (k1 + weight))
+        self.postings = {
+            term: (array("i", docs[term]), array("d", contribs[term])) for term in docs
+        }
         self.max_idf = max(self.idf.values(), default=1.0)
 
     # ------------------------------------------------------------------ query
@@ -496,7 +511,10 @@ class Index:
             # postings; its weight × IDF bounds what it can add to any procedure.
             if qw <= 0 or qw * idf.get(term, 1.0) < MIN_QUERY_IMPACT:
                 continue
-            for doc, contrib in self.postings.get(term, ()):
+            posting = self.postings.get(term)
+            if posting is None:
+                continue
+            for doc, contrib in zip(*posting, strict=True):
                 scores[doc] += qw * contrib
         if not scores:
             return info
@@ -559,7 +577,7 @@ class Index:
         return self._popular[:limit]
 
     def memory_terms(self) -> int:
-        return sum(len(p) for p in self.postings.values())
+        return sum(len(docs) for docs, _ in self.postings.values())
 
 
 def default_synonym_rules() -> list[SynonymRule]:
