@@ -796,14 +796,19 @@ def test_lookup_stops_guessing_after_repeated_failures(make_dossier):
 
     cache.clear()
     dossier = make_dossier("received")
-    client = Client()
+    other = make_dossier("received", citizen="congdan2")
     url = reverse("dossiers:lookup")
-    for attempt in range(10):
-        client.post(url, {"code": dossier.code, "phone_or_id": "09000000%02d" % attempt})
+    for attempt in range(10):  # guesses from many addresses against one code
+        Client(REMOTE_ADDR="10.0.0.%d" % attempt).post(
+            url, {"code": dossier.code, "phone_or_id": "09000000%02d" % attempt}
+        )
 
-    response = client.post(url, {"code": dossier.code, "phone_or_id": "0912345678"})
+    response = Client().post(url, {"code": dossier.code, "phone_or_id": "0912345678"})
 
     assert response.status_code == 429
     assert "quá nhiều lần" in response.content.decode()
     assert "Đã tiếp nhận" not in response.content.decode()
+    # Other dossiers can still be looked up.
+    ok = Client().post(url, {"code": other.code, "phone_or_id": "0987654321"})
+    assert ok.status_code == 200 and "Đã tiếp nhận" in ok.content.decode()
     cache.clear()

@@ -11,8 +11,9 @@ from django.shortcuts import render
 from congso.dossiers import forms, selectors
 from congso.dossiers.models import Dossier
 
-#: Failed public lookups allowed per client address in the window before it must wait.
-LOOKUP_MAX_FAILURES = 10
+#: Failed lookups allowed per dossier code, and per client address, in the window.
+LOOKUP_MAX_FAILURES_PER_CODE = 10
+LOOKUP_MAX_FAILURES_PER_ADDRESS = 50
 LOOKUP_WINDOW_SECONDS = 15 * 60
 
 
@@ -49,20 +50,27 @@ def lookup(request: HttpRequest) -> HttpResponse:
     )
     result: Any = None
     not_found = throttled = False
-    key = "dossiers:lookup-failures:%s" % request.META.get("REMOTE_ADDR", "")
     if request.method == "POST" and form.is_valid():
-        # Failed attempts per address are capped so that phone numbers cannot be guessed
-        # against a known code; the message never says which of the two was wrong.
-        failures = cache.get(key, 0)
-        if failures >= LOOKUP_MAX_FAILURES:
+        code = form.cleaned_data["code"]
+        # Failed attempts are capped per code (so that the phone number or ID of a known code
+        # cannot be guessed) and per address (so that codes cannot be swept); the message never
+        # says which of the two inputs was wrong. Behind a reverse proxy, REMOTE_ADDR must be
+        # the client's address (set by the proxy), or the per-address cap is shared by everyone.
+        keys = {
+            "dossiers:lookup-failures:code:%s" % code[:60]: LOOKUP_MAX_FAILURES_PER_CODE,
+            "dossiers:lookup-failures:addr:%s"
+            % request.META.get("REMOTE_ADDR", ""): LOOKUP_MAX_FAILURES_PER_ADDRESS,
+        }
+        counts = cache.get_many(list(keys))
+        if any(counts.get(key, 0) >= limit for key, limit in keys.items()):
             throttled = True
         else:
             found = selectors.dossier_lookup(
-                code=form.cleaned_data["code"], phone_or_id=form.cleaned_data["phone_or_id"]
+                code=code, phone_or_id=form.cleaned_data["phone_or_id"]
             )
             not_found = found is None
             if not_found:
-                cache.set(key, failures + 1, LOOKUP_WINDOW_SECONDS)
+                cache.set_many({key: counts.get(key, 0) + 1 for key in keys}, LOOKUP_WINDOW_SECONDS)
             result = _public_view(found) if found is not None else None
     response = render(
         request,
