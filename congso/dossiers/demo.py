@@ -31,6 +31,7 @@ from congso.core.exceptions import ApplicationError
 from congso.dossiers import services
 from congso.dossiers.constants import Status
 from congso.dossiers.models import Dossier
+from congso.dossiers.services import intake
 
 #: Dossiers in the twelve-month history (the demo ward's queues come on top).
 HISTORY_SIZE = 2600
@@ -220,7 +221,7 @@ def _officers(agency: Agency, cache: dict[tuple[int, str], User]) -> dict[str, U
 def _form_value(spec: dict[str, Any], person: dict[str, Any], rng: random.Random) -> Any:
     kind = str(spec.get("type") or "text")
     name = str(spec.get("name") or "")
-    choices = services._choice_values(spec)
+    choices = intake._choice_values(spec)
     if choices:
         return rng.choice(choices)
     if kind == "date":
@@ -247,9 +248,7 @@ def _form_value(spec: dict[str, Any], person: dict[str, Any], rng: random.Random
 def _form(procedure: Procedure, person: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     specs = [f for f in (procedure.form or {}).get("fields", []) if isinstance(f, dict)]
     return {
-        services._field_name(s): _form_value(s, person, rng)
-        for s in specs
-        if services._field_name(s)
+        intake._field_name(s): _form_value(s, person, rng) for s in specs if intake._field_name(s)
     }
 
 
@@ -529,7 +528,7 @@ def _routes(
         if procedure.level == Procedure.Level.COMMUNE:
             pairs = [(a, a) for a in receivers if a.kind == Agency.Kind.COMMUNE]
         else:
-            handling = services._competent_agency(procedure, None)
+            handling = intake._competent_agency(procedure, None)
             if handling is not None:
                 centre = next((a for a in receivers if a.kind == Agency.Kind.SERVICE_CENTER), None)
                 pairs = [(handling, centre or handling)]
