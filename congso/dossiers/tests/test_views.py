@@ -695,6 +695,22 @@ def test_citizen_rates_and_sends_feedback_after_return(make_dossier, demo_people
     assert "Đề nghị gửi kết quả qua bưu điện" in desk_page.content.decode()
 
 
+def test_my_dossiers_lists_own_dossiers_and_what_waits_for_me(make_dossier, demo_people):
+    returned = make_dossier("returned")
+    draft = make_dossier("draft")
+    unpaid = make_dossier("received", procedure="hours")
+    theirs = make_dossier("submitted", citizen="congdan2")
+
+    html = client_for(demo_people["congdan"]).get(reverse("dossiers:my-dossiers")).content.decode()
+
+    assert returned.code in html and draft.code in html and unpaid.code in html
+    assert theirs.code not in html
+    assert "Việc cần bạn làm" in html
+    assert "Đánh giá mức độ hài lòng" in html
+    assert "Hoàn thiện và nộp hồ sơ nháp" in html
+    assert "Nộp phí, lệ phí 2.000 đ" in html
+
+
 def test_payment_page_shows_vietqr_and_transfer_content(make_dossier, demo_people):
     dossier = make_dossier("received", procedure="hours")
 

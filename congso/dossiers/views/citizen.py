@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from congso.catalog import selectors as catalog_selectors
 from congso.catalog.models import Procedure
 from congso.core import qr
 from congso.core.exceptions import ApplicationError
+from congso.core.formatting import format_vnd
 from congso.dossiers import forms, selectors, services, workflow
 from congso.dossiers.constants import Action, AttachmentKind, Status
 from congso.dossiers.models import Dossier
@@ -42,6 +44,16 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
         .select_related("procedure", "agency", "apology_letter")
         .order_by("-created_at", "-id")
     )
+    # What waits for the citizen: a supplement, a fee, a draft to finish, a result to rate.
+    todo = [
+        (dossier, task)
+        for dossier in queryset.filter(
+            Q(status__in=[Status.AWAITING_SUPPLEMENT, Status.DRAFT])
+            | Q(status=Status.RETURNED, rating__isnull=True)
+            | Q(fee_amount__gt=0, paid_at__isnull=True, status__in=UNPAID_STATUSES)
+        )[:10]
+        if (task := _task_of(dossier))
+    ]
     status = request.GET.get("trang-thai", "")
     if status in Status.values:
         queryset = queryset.filter(status=status)
@@ -49,12 +61,36 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
         request,
         "dossiers/my_dossiers.html",
         {
+            "todo": todo,
             "page": paginate(request, queryset),
             "statuses": Status.choices,
             "status": status,
             "query": urlencode({"trang-thai": status}) if status else "",
         },
     )
+
+
+#: States in which an unpaid fee can still be paid online.
+UNPAID_STATUSES = [
+    Status.SUBMITTED,
+    Status.RECEIVED,
+    Status.IN_PROGRESS,
+    Status.AWAITING_SUPPLEMENT,
+    Status.AWAITING_APPROVAL,
+    Status.APPROVED,
+]
+
+
+def _task_of(dossier: Dossier) -> str:
+    if dossier.status == Status.AWAITING_SUPPLEMENT:
+        return "Bổ sung hồ sơ theo yêu cầu"
+    if dossier.status == Status.DRAFT:
+        return "Hoàn thiện và nộp hồ sơ nháp"
+    if dossier.status == Status.RETURNED:
+        return "Đánh giá mức độ hài lòng"
+    if dossier.fee_amount and not dossier.paid_at:
+        return "Nộp phí, lệ phí %s" % format_vnd(dossier.fee_amount)
+    return ""
 
 
 def procedure_picker(request: HttpRequest) -> HttpResponse:
