@@ -45,7 +45,7 @@ def column_chart(
 ) -> Chart:
     """Vertical columns, one group per label and one colour per series (a trend over time)."""
     fmt = _fmt(kind)
-    width, height, left, bottom, top = 640, 260, 56, 40, 16
+    width, height, left, bottom, top = 480, 240, 52, 40, 12
     values = [v for _, vs in series for v in vs if v is not None]
     top_value = _nice_max(max(values) if values else 0)
     plot_w, plot_h = width - left - 8, height - bottom - top
@@ -65,7 +65,10 @@ def column_chart(
                 "<title>%s — %s: %s</title></rect>"
                 % (x, y, bar_w, max(h, 0.5), colour, escape(labels[li]), escape(name), fmt(value))
             )
+    step = 1 if len(labels) <= 8 else 2 if len(labels) <= 16 else 3
     for li, label in enumerate(labels):
+        if li % step:
+            continue  # every label is in the data table; the axis shows one in ``step``
         x = left + li * group_w + group_w / 2
         parts.append(
             '<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>'
@@ -102,16 +105,16 @@ def hbar_chart(
 ) -> Chart:
     """Horizontal bars, one per label (a ranking); readable on a narrow phone."""
     fmt = _fmt(kind)
-    row_h, left, width = 26, 8, 640
+    row_h, left, width = 26, 4, 400
     height = 12 + row_h * max(1, len(labels))
     present = [float(v) for v in values if v is not None]
     top_value = max_value if max_value is not None else _nice_max(max(present) if present else 0)
-    bar_left, bar_right = 260, width - 70
+    bar_left, bar_right = 168, width - 62
     parts: list[str] = []
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = 6 + i * row_h
         parts.append(
-            '<text x="%d" y="%d" class="axis">%s</text>' % (left, y + 17, escape(_short(label, 34)))
+            '<text x="%d" y="%d" class="axis">%s</text>' % (left, y + 17, escape(_short(label, 24)))
         )
         parts.append(
             '<rect x="%d" y="%d" width="%d" height="18" fill="#eee"/>'
@@ -178,7 +181,7 @@ def _legend(series: Sequence[tuple[str, Sequence[float | None]]], x: int, y: int
         return []
     parts = []
     for i, (name, _) in enumerate(series):
-        cx = x + i * 180
+        cx = x + i * 150
         parts.append(
             '<rect x="%d" y="%d" width="10" height="10" fill="%s"/>'
             % (cx, y - 9, PALETTE[i % len(PALETTE)])

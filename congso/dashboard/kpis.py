@@ -47,9 +47,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
     Count,
-    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -451,43 +449,32 @@ def overdue_dossiers(agency_ids: Iterable[int] | None, now: dt.datetime) -> Quer
 def _counts_by_agency(
     agency_ids: list[int] | None, lo: dt.datetime, hi: dt.datetime, cutoff: dt.datetime
 ) -> dict[int, Counts]:
-    """Every count of every handling agency in ONE query over the dossiers and their ratings.
+    """Every count of every handling agency in ONE pass over the dossiers and their ratings.
 
     The WHERE clause is the union of the rows any count needs — received in the period, decided
     in the period, not decided by the cut-off (``finished_at`` null or later), or rated in the
-    period. Each condition is evaluated once per row as a boolean column; rows are grouped by
-    agency and those columns and Python adds the groups into the counts. (Eighteen
-    ``COUNT(*) FILTER (WHERE …)`` repeat the shared conditions: about 20 % more database CPU on
-    a million dossiers, and the ratings in a query of their own another scan of the dossiers.)
+    period; each count then keeps its own rows with ``COUNT(*) FILTER (WHERE …)`` and the
+    groups are the handling agencies only, which lets PostgreSQL aggregate in parallel workers.
+    (Grouping by the conditions instead evaluates each once but, with a million estimated
+    groups, runs in one process: less CPU, more wall time on two cores. The ratings in a query
+    of their own cost a second scan of the dossiers for the join.)
     """
+    received = Q(received_at__gte=lo, received_at__lt=hi)
+    resolved = Q(status__in=RESOLVED_STATUSES, finished_at__gte=lo, finished_at__lt=hi)
+    withdrawn = Q(withdrawn_at__gte=lo, withdrawn_at__lt=hi, received_at__isnull=False)
+    progress = _in_progress_q(cutoff)
+    overdue = _overdue_q(cutoff)
+    online = Q(channel=Channel.ONLINE)
+    # The ids of fully-online procedures instead of a join: the catalog is small and the
+    # hashed IN list is cheaper per row than joining every dossier to its procedure.
     full_ids = list(
         Procedure.objects.filter(online_level=Procedure.OnlineLevel.FULL).values_list(
             "id", flat=True
         )
     )
-
-    def flag(q: Q) -> ExpressionWrapper:
-        return ExpressionWrapper(q, output_field=BooleanField())
-
+    full = Q(procedure_id__in=full_ids or [0])
+    fee = Q(fee_amount__gt=0)
     rated = Q(rating__rated_at__gte=lo, rating__rated_at__lt=hi)
-    flags = {
-        "r": flag(Q(received_at__gte=lo, received_at__lt=hi)),
-        "s": flag(Q(status__in=RESOLVED_STATUSES, finished_at__gte=lo, finished_at__lt=hi)),
-        "p": flag(_in_progress_q(cutoff)),
-        "w": flag(Q(withdrawn_at__gte=lo, withdrawn_at__lt=hi, received_at__isnull=False)),
-        "o": flag(Q(channel=Channel.ONLINE)),
-        # The ids of fully-online procedures instead of a join to the catalog.
-        "f": flag(Q(procedure_id__in=full_ids or [0])),
-        "fee": flag(Q(fee_amount__gt=0)),
-        "po": flag(Q(payment_method=PaymentMethod.ONLINE, paid_at__isnull=False)),
-        "ot": flag(Q(finished_at__lte=F("due_at"))),
-        "rj": flag(Q(status=Status.REJECTED)),
-        "dg": flag(Q(result_digitised=True)),
-        "od": flag(_overdue_q(cutoff)),
-        "sc": Least(F("supplement_count"), Value(2)),
-        "rt": flag(rated),
-        "ok": flag(rated & Q(rating__satisfied=True)),
-    }
     rows = (
         _scoped(agency_ids)
         .filter(
@@ -498,41 +485,44 @@ def _counts_by_agency(
             | rated
         )
         .order_by()
-        .annotate(**{"_%s" % k: v for k, v in flags.items()})
-        .values("agency_id", *["_%s" % k for k in flags])
-        .annotate(n=Count("*"))
+        .values("agency_id")
+        .annotate(
+            received=Count("id", filter=received),
+            received_online=Count("id", filter=received & online),
+            received_full_procedure=Count("id", filter=received & full),
+            received_full_online=Count("id", filter=received & full & online),
+            received_fee=Count("id", filter=received & fee),
+            received_fee_paid_online=Count(
+                "id",
+                filter=received
+                & fee
+                & Q(payment_method=PaymentMethod.ONLINE, paid_at__isnull=False),
+            ),
+            received_supplemented=Count("id", filter=received & Q(supplement_count__gte=1)),
+            resolved=Count("id", filter=resolved),
+            resolved_on_time=Count(
+                "id", filter=resolved & Q(finished_at__lte=F("due_at"), supplement_count__lte=1)
+            ),
+            rejected=Count("id", filter=resolved & Q(status=Status.REJECTED)),
+            resolved_with_result=Count("id", filter=resolved & ~Q(status=Status.REJECTED)),
+            resolved_digitised=Count(
+                "id", filter=resolved & ~Q(status=Status.REJECTED) & Q(result_digitised=True)
+            ),
+            in_progress=Count("id", filter=progress),
+            in_progress_overdue=Count("id", filter=progress & overdue),
+            in_progress_late_766=Count(
+                "id", filter=progress & (overdue | Q(supplement_count__gt=1))
+            ),
+            withdrawn=Count("id", filter=withdrawn),
+            ratings=Count("id", filter=rated),
+            ratings_satisfied=Count("id", filter=rated & Q(rating__satisfied=True)),
+        )
     )
     result: dict[int, Counts] = {}
     for row in rows:
-        c = result.setdefault(row["agency_id"], Counts())
-        n = row["n"]
-        sc = row["_sc"] or 0
-        if row["_r"]:
-            c.received += n
-            online, full, fee = bool(row["_o"]), bool(row["_f"]), bool(row["_fee"])
-            c.received_online += n if online else 0
-            c.received_full_procedure += n if full else 0
-            c.received_full_online += n if full and online else 0
-            c.received_fee += n if fee else 0
-            c.received_fee_paid_online += n if fee and row["_po"] else 0
-            c.received_supplemented += n if sc >= 1 else 0
-        if row["_s"]:
-            rejected = bool(row["_rj"])
-            c.resolved += n
-            c.resolved_on_time += n if row["_ot"] and sc <= 1 else 0
-            c.rejected += n if rejected else 0
-            c.resolved_with_result += 0 if rejected else n
-            c.resolved_digitised += n if not rejected and row["_dg"] else 0
-        if row["_p"]:
-            overdue = bool(row["_od"])
-            c.in_progress += n
-            c.in_progress_overdue += n if overdue else 0
-            c.in_progress_late_766 += n if overdue or sc > 1 else 0
-        if row["_w"]:
-            c.withdrawn += n
-        if row["_rt"]:
-            c.ratings += n
-            c.ratings_satisfied += n if row["_ok"] else 0
+        values: dict[str, Any] = dict(row)
+        agency_id = values.pop("agency_id")
+        result[agency_id] = Counts(**{k: v or 0 for k, v in values.items()})
     return {k: v for k, v in result.items() if v != Counts()}
 
 

@@ -95,7 +95,7 @@ def scores_chart(report: kpis.KpiReport) -> Chart:
     return hbar_chart(
         chart_id="bieu-do-766",
         title="Mức đạt điểm từng nhóm chỉ số (Quyết định 766)",
-        labels=["%s (tối đa %d)" % (s.label, s.max_points) for s in scores],
+        labels=[s.label for s in scores],
         values=[(s.points or 0) / s.max_points for s in scores],
         kind="pct",
         value_header="Tỷ lệ điểm đạt",
@@ -240,39 +240,43 @@ def overdue_table(dossiers: Sequence, *, title: str = "Hồ sơ đang quá hạn
 
 # ---------------------------------------------------------------- indicators
 def indicators_table(rows: Sequence[IndicatorRow], *, title: str) -> Table:
-    """The import format (see services.indicators_import_xlsx) plus the computed comparisons."""
+    """The import format (see services.indicators_import_xlsx) plus the computed comparisons.
+
+    The name comes first (the row header on a phone); the import finds columns by their header,
+    so the order does not matter to it.
+    """
     return Table(
         id="chi-tieu",
         title=title,
         columns=[
-            Column("Mã chỉ tiêu", width=16),
             Column("Tên chỉ tiêu", width=48),
             Column("Đơn vị tính", width=12),
-            Column("Kỳ"),
-            Column("Năm"),
-            Column("Số kỳ"),
             Column("Thực hiện", "dec"),
             Column("Kế hoạch", "dec"),
             Column("% kế hoạch", "pct"),
             Column("Cùng kỳ năm trước", "dec"),
             Column("Tăng trưởng so cùng kỳ", "pct"),
+            Column("Kỳ"),
+            Column("Năm"),
+            Column("Số kỳ"),
+            Column("Mã chỉ tiêu", width=16),
             Column("Nguồn", width=40),
             Column("Ghi chú", width=40),
             Column("Minh hoạ"),
         ],
         rows=[
             [
-                r.indicator.code,
                 ("— " if r.level else "") + r.indicator.name,
                 r.indicator.unit,
-                PeriodType(r.value.period_type).label,
-                r.value.year,
-                r.value.number,
                 r.value.value,
                 r.value.plan_target,
                 None if r.plan_pct is None else r.plan_pct / 100,
                 r.value.same_period_last_year,
                 None if r.growth_pct is None else r.growth_pct / 100,
+                PeriodType(r.value.period_type).label,
+                r.value.year,
+                r.value.number,
+                r.indicator.code,
                 r.value.source,
                 r.value.note,
                 Cell("x" if r.value.is_demo else "", badge="badge-warn" if r.value.is_demo else ""),

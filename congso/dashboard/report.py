@@ -105,7 +105,7 @@ def render_monthly_report(*, scope: selectors.Scope, month: dt.date, actor: Any)
     if rows:
         title = "VI. CHỈ TIÊU KINH TẾ - XÃ HỘI THÁNG %02d/%d" % (month.month, month.year)
         table = presenters.indicators_table(rows, title=title)
-        keep = [1, 2, 6, 9, 10]
+        keep = [0, 1, 2, 5, 6]
         table.columns = [table.columns[i] for i in keep]
         table.rows = [[r[i] for i in keep] for r in table.rows]
         body += [pdf.Heading(title), _pdf_table(table, [0.36, 0.12, 0.18, 0.18, 0.16])]
