@@ -364,6 +364,15 @@ class ApplicantForm(forms.Form):
 
     KIND_CHOICES = [("person", "Cá nhân"), ("organisation", "Tổ chức, doanh nghiệp")]
 
+    channel = forms.ChoiceField(
+        label="Hình thức nộp",
+        choices=[
+            ("counter", "Trực tiếp tại Bộ phận Một cửa"),
+            ("post", "Qua dịch vụ bưu chính công ích"),
+        ],
+        initial="counter",
+        error_messages=CHOICE_ERRORS,
+    )
     applicant_kind = forms.ChoiceField(
         label="Người nộp là",
         choices=KIND_CHOICES,

@@ -619,6 +619,7 @@ def test_walk_in_dossier_entered_and_received_at_the_counter(procs, demo_people)
     desk = client_for(demo_people["motcua"])
     data = application(
         **{
+            "nguoi-nop-channel": "post",
             "nguoi-nop-applicant_kind": "person",
             "nguoi-nop-name": "Đặng Thị Mỹ",
             "nguoi-nop-personal_id": "093199001111",
@@ -633,7 +634,7 @@ def test_walk_in_dossier_entered_and_received_at_the_counter(procs, demo_people)
 
     dossier = Dossier.objects.get()
     assert response.status_code == 302
-    assert dossier.channel == "counter"
+    assert dossier.channel == "post"
     assert dossier.status == Status.RECEIVED
     assert dossier.applicant_name == "Đặng Thị Mỹ"
     assert dossier.applicant_phone == "0939111222"

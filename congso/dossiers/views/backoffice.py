@@ -178,7 +178,7 @@ def walkin_form(request: HttpRequest, code: str) -> HttpResponse:
             form,
             procedure,
             applicant=applicant_form.applicant(),
-            channel="counter",
+            channel=applicant_form.cleaned_data["channel"],
             receiving_agency=agency,
             applicant_form=applicant_form,
         )
