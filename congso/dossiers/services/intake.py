@@ -325,9 +325,12 @@ def dossier_create(
             raise PermissionDeniedError(
                 "Chỉ cán bộ Bộ phận Một cửa mới nhập hồ sơ nộp trực tiếp hoặc qua bưu chính."
             )
-        if getattr(actor, "kind", "citizen") != "citizen" and not applicant:
+        if getattr(actor, "kind", "citizen") != "citizen":
+            # An officer enters a walk-in applicant's dossier at the counter; an online dossier
+            # belongs to the citizen's own account.
             raise PermissionDeniedError(
-                "Tài khoản cán bộ không nộp hồ sơ trực tuyến thay công dân."
+                "Tài khoản cán bộ không nộp hồ sơ trực tuyến; hồ sơ của công dân được nhập tại "
+                "Bộ phận Một cửa (hình thức trực tiếp)."
             )
         channel = Channel.ONLINE
         receiving_agency = None

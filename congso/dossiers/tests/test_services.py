@@ -104,6 +104,18 @@ def test_walk_in_dossier_links_the_applicants_own_account(procs, demo_people):
     assert dossier.applicant == demo_people["congdan"]
 
 
+def test_officer_cannot_create_an_online_dossier(procs, demo_people):
+    with pytest.raises(PermissionDeniedError):
+        services.dossier_create(
+            actor=demo_people["chuyenvien"],
+            procedure=procs["days"],
+            applicant={"name": "Ai đó", "phone": "0912000111"},
+            form_data=FORM,
+            channel="online",
+        )
+    assert Dossier.objects.count() == 0
+
+
 def test_walk_in_requires_an_identifier(procs, demo_people):
     with pytest.raises(ApplicationError) as error:
         services.dossier_create(
