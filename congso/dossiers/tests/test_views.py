@@ -79,6 +79,17 @@ def test_submit_form_is_generated_from_procedure_and_prefilled(procs, demo_peopl
     assert 'name="applicant_id_number" value="093095001234"' in html  # from the profile
 
 
+def test_officers_are_sent_to_the_counter_form_or_the_procedure_page(procs, demo_people):
+    url = reverse("dossiers:submit", args=[procs["days"].code])
+
+    desk = client_for(demo_people["motcua"]).get(url)
+    specialist = client_for(demo_people["chuyenvien"]).get(url)
+
+    assert desk["Location"] == reverse("dossiers:walkin-form", args=[procs["days"].code])
+    assert specialist.status_code == 302
+    assert "/mot-cua/" not in specialist["Location"]
+
+
 def test_citizen_submits_online_with_uploads(procs, demo_people):
     client = client_for(demo_people["congdan"])
 

@@ -22,6 +22,7 @@ from congso.core.formatting import format_vnd
 from congso.dossiers import forms, selectors, services, workflow
 from congso.dossiers.constants import Action, AttachmentKind, Status
 from congso.dossiers.models import Dossier
+from congso.dossiers.templatetags.dossier_tags import procedure_url
 from congso.dossiers.views.common import (
     add_service_error,
     attach_all,
@@ -130,11 +131,15 @@ def submit_application(request: HttpRequest, code: str) -> HttpResponse:
     if not procedure.is_full_online:
         return render(request, "dossiers/submit_in_person.html", context)
     if getattr(request.user, "is_officer", False):
+        # Officers do not apply online in their own name; the desk enters walk-in dossiers.
+        if "receptionist" in request.user.role_names():
+            messages.info(request, "Tài khoản cán bộ một cửa: nhập hồ sơ của người nộp tại quầy.")
+            return redirect("dossiers:walkin-form", code=procedure.code)
         messages.info(
             request,
-            "Tài khoản cán bộ không nộp hồ sơ trực tuyến; hãy dùng chức năng tiếp nhận trực tiếp.",
+            "Tài khoản cán bộ không nộp hồ sơ trực tuyến; hãy đăng nhập bằng tài khoản công dân.",
         )
-        return redirect("dossiers:walkin-form", code=procedure.code)
+        return redirect(procedure_url(procedure))
     form = forms.ApplicationForm(
         request.POST or None,
         request.FILES or None,
