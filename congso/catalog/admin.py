@@ -105,13 +105,17 @@ class ProcedureAdmin(SimpleHistoryAdmin):
         ),
     ]
 
-    def save_model(self, request: HttpRequest, obj: Procedure, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Audited once everything (fields, agencies, documents, fees) is saved.
+        changed = list(form.changed_data) + [
+            formset.prefix for formset in formsets if formset.has_changed()
+        ]
         services.procedure_record_admin_change(
             actor=request.user,
-            procedure=obj,
+            procedure=form.instance,
             created=not change,
-            changed=list(form.changed_data),
+            changed=changed,
             ip_address=client_ip(request),
         )
 
