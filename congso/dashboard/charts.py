@@ -45,13 +45,14 @@ def column_chart(
 ) -> Chart:
     """Vertical columns, one group per label and one colour per series (a trend over time)."""
     fmt = _fmt(kind)
-    width, height, left, bottom, top = 480, 240, 52, 40, 12
+    width, height, left, bottom, top = 480, 240, 60, 40, 12
     values = [v for _, vs in series for v in vs if v is not None]
     top_value = _nice_max(max(values) if values else 0)
     plot_w, plot_h = width - left - 8, height - bottom - top
     group_w = plot_w / max(1, len(labels))
     bar_w = max(2.0, (group_w * 0.8) / max(1, len(series)))
-    parts = _frame(width, height, left, top, plot_h, top_value, fmt)
+    axis_fmt = _fmt("int") if kind in ("dec", "dec1") and top_value >= 100 else fmt
+    parts = _frame(width, height, left, top, plot_h, top_value, axis_fmt)
     for si, (name, vs) in enumerate(series):
         colour = PALETTE[si % len(PALETTE)]
         for li, value in enumerate(vs):

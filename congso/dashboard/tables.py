@@ -79,6 +79,7 @@ class Table:
                     "href": cell.href,
                     "badge": cell.badge,
                     "num": column.is_number,
+                    "wide": column.width >= 30,
                 }
             )
         return out
