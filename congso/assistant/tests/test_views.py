@@ -84,3 +84,13 @@ def test_admin_lists_anonymised_logs(catalog: Any, client: Client, demo_people: 
     assert "0912345678" not in page
     assert client.get("/quan-tri/assistant/synonym/").status_code == 200
     assert client.get("/quan-tri/assistant/synonym/add/").status_code == 200
+
+
+def test_answer_paths_become_links_and_text_is_escaped() -> None:
+    from congso.assistant.templatetags.assistant import answer_html
+
+    html = answer_html("Chi tiết: /thu-tuc/1.001193/\n<b>x</b> · /ho-so/nop/1.001193/")
+    assert '<a href="/thu-tuc/1.001193/">/thu-tuc/1.001193/</a>' in html
+    assert '<a href="/ho-so/nop/1.001193/">' in html
+    assert "<br>" in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
