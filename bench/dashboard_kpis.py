@@ -59,6 +59,17 @@ EXTRA_INDEXES = {
 }
 
 
+def _postgres_reachable() -> bool:
+    try:
+        import psycopg
+
+        base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+        with psycopg.connect(base + "/postgres", connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
 def setup_django(backend: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congso.settings")
     os.environ["CONGSO_TESTING"] = "1"  # a development SECRET_KEY; nothing else changes
@@ -421,8 +432,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-extra-indexes", action="store_true", help="không tạo chỉ mục đề xuất")
     args = parser.parse_args()
-    n = args.n or (1_000_000 if args.backend == "postgres" else 100_000)
-    setup_django(args.backend)
+    backend = args.backend
+    if backend == "postgres" and not _postgres_reachable():
+        print("PostgreSQL không kết nối được (BENCH_PG); đo trên SQLite với 100.000 hồ sơ.")
+        backend = "sqlite"
+    n = args.n or (1_000_000 if backend == "postgres" else 100_000)
+    setup_django(backend)
     from django.db import connection
 
     print("Công Số — đo hiệu năng chỉ số điều hành (%s, %s hồ sơ)" % (connection.vendor, f"{n:,}"))

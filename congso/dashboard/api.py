@@ -28,6 +28,54 @@ def _scope(request: Request, slug: str) -> selectors.Scope:
     return selectors.dashboard_scope_for(actor=request.user, agency_slug=slug or None)
 
 
+class DashboardKpiSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    value = serializers.FloatField(allow_null=True, help_text="Tỷ lệ dạng 0..1")
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+
+
+class DashboardScore766Serializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    max_points = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+    points = serializers.FloatField(allow_null=True, help_text="null: không tính được")
+    rule = serializers.CharField()
+
+
+class DashboardAgencyRowSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    received = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    resolved_on_time = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    in_progress = serializers.IntegerField()
+    in_progress_overdue = serializers.IntegerField()
+
+
+class DashboardIndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    group = serializers.CharField()
+    parent = serializers.CharField(allow_null=True)  # type: ignore[assignment]
+    value = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False)
+    plan_target = serializers.DecimalField(
+        max_digits=20, decimal_places=4, allow_null=True, coerce_to_string=False
+    )
+    same_period_last_year = serializers.DecimalField(
+        max_digits=20, decimal_places=4, allow_null=True, coerce_to_string=False
+    )
+    growth_pct = serializers.FloatField(allow_null=True, help_text="Tăng trưởng so cùng kỳ, %")
+    plan_pct = serializers.FloatField(allow_null=True, help_text="Đạt % kế hoạch")
+    source = serializers.CharField()  # type: ignore[assignment]
+    note = serializers.CharField()
+    is_demo = serializers.BooleanField()
+
+
 class KpiListApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -36,44 +84,19 @@ class KpiListApi(APIView):
         to = serializers.CharField(required=False, allow_blank=True, max_length=20)
         agency = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
-    class KpiSerializer(serializers.Serializer):
-        key = serializers.CharField()
-        label = serializers.CharField()  # type: ignore[assignment]
-        value = serializers.FloatField(allow_null=True, help_text="Tỷ lệ dạng 0..1")
-        numerator = serializers.IntegerField()
-        denominator = serializers.IntegerField()
-
-    class ScoreSerializer(serializers.Serializer):
-        key = serializers.CharField()
-        label = serializers.CharField()  # type: ignore[assignment]
-        max_points = serializers.IntegerField()
-        rate = serializers.FloatField(allow_null=True)
-        points = serializers.FloatField(allow_null=True, help_text="null: không tính được")
-        rule = serializers.CharField()
-
-    class AgencyRowSerializer(serializers.Serializer):
-        slug = serializers.CharField()
-        name = serializers.CharField()
-        received = serializers.IntegerField()
-        resolved = serializers.IntegerField()
-        resolved_on_time = serializers.IntegerField()
-        on_time_rate = serializers.FloatField(allow_null=True)
-        in_progress = serializers.IntegerField()
-        in_progress_overdue = serializers.IntegerField()
-
-    class OutputSerializer(serializers.Serializer):
+    class DashboardKpisOutputSerializer(serializers.Serializer):
         period_from = serializers.DateField()
         period_to = serializers.DateField()
         cutoff = serializers.DateTimeField()
         agency = serializers.CharField(allow_null=True)
         scope = serializers.CharField()
         counts = serializers.DictField(child=serializers.IntegerField())
-        kpis = serializers.ListField(child=serializers.DictField())
+        kpis = DashboardKpiSerializer(many=True)
         avg_processing_days = serializers.FloatField(allow_null=True)
-        scores_766 = serializers.ListField(child=serializers.DictField())
+        scores_766 = DashboardScore766Serializer(many=True)
         points_766 = serializers.FloatField()
         max_points_766_computable = serializers.IntegerField()
-        agencies = serializers.ListField(child=serializers.DictField())
+        agencies = DashboardAgencyRowSerializer(many=True)
 
     @extend_schema(
         parameters=[
@@ -89,7 +112,7 @@ class KpiListApi(APIView):
                 description="Định danh (slug) cơ quan; gồm cả các đơn vị trực thuộc",
             ),
         ],
-        responses={200: OutputSerializer},
+        responses={200: DashboardKpisOutputSerializer},
         tags=["dashboard"],
         summary="Chỉ số giải quyết hồ sơ (Quyết định 766) của một kỳ và một cơ quan",
     )
@@ -116,7 +139,7 @@ class KpiListApi(APIView):
             "scope": scope.label,
             "counts": counts,
             "kpis": [
-                self.KpiSerializer(
+                (
                     {
                         "key": k.key,
                         "label": k.label,
@@ -124,15 +147,15 @@ class KpiListApi(APIView):
                         "numerator": getattr(c, k.numerator),
                         "denominator": getattr(c, k.denominator),
                     }
-                ).data
+                )
                 for k in kpis.RATE_KPIS
             ],
             "avg_processing_days": report.avg_processing_days,
-            "scores_766": [self.ScoreSerializer(asdict(s)).data for s in scores],
+            "scores_766": [asdict(s) for s in scores],
             "points_766": sum(s.points or 0 for s in computable),
             "max_points_766_computable": sum(s.max_points for s in computable),
             "agencies": [
-                self.AgencyRowSerializer(
+                (
                     {
                         "slug": r.agency.slug,
                         "name": r.agency.name,
@@ -143,11 +166,11 @@ class KpiListApi(APIView):
                         "in_progress": r.counts.in_progress,
                         "in_progress_overdue": r.counts.in_progress_overdue,
                     }
-                ).data
+                )
                 for r in rows
             ],
         }
-        return Response(self.OutputSerializer(data).data)
+        return Response(self.DashboardKpisOutputSerializer(data).data)
 
 
 class IndicatorListApi(APIView):
@@ -156,30 +179,11 @@ class IndicatorListApi(APIView):
     class InputSerializer(serializers.Serializer):
         period = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
-    class IndicatorSerializer(serializers.Serializer):
-        code = serializers.CharField()
-        name = serializers.CharField()
-        unit = serializers.CharField()
-        group = serializers.CharField()
-        parent = serializers.CharField(allow_null=True)  # type: ignore[assignment]
-        value = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False)
-        plan_target = serializers.DecimalField(
-            max_digits=20, decimal_places=4, allow_null=True, coerce_to_string=False
-        )
-        same_period_last_year = serializers.DecimalField(
-            max_digits=20, decimal_places=4, allow_null=True, coerce_to_string=False
-        )
-        growth_pct = serializers.FloatField(allow_null=True, help_text="Tăng trưởng so cùng kỳ, %")
-        plan_pct = serializers.FloatField(allow_null=True, help_text="Đạt % kế hoạch")
-        source = serializers.CharField()  # type: ignore[assignment]
-        note = serializers.CharField()
-        is_demo = serializers.BooleanField()
-
-    class OutputSerializer(serializers.Serializer):
+    class DashboardIndicatorsOutputSerializer(serializers.Serializer):
         period = serializers.CharField(allow_null=True)
         period_label = serializers.CharField(allow_null=True)
         periods = serializers.ListField(child=serializers.CharField())
-        indicators = serializers.ListField(child=serializers.DictField())
+        indicators = DashboardIndicatorSerializer(many=True)
 
     @extend_schema(
         parameters=[
@@ -189,7 +193,7 @@ class IndicatorListApi(APIView):
                 description="Kỳ: 2021 (năm), 2021-06 hoặc 06/2021 (tháng), 2021-Q2 (quý), 2021-H1 (6 tháng). Mặc định: kỳ gần nhất có số liệu.",
             )
         ],
-        responses={200: OutputSerializer},
+        responses={200: DashboardIndicatorsOutputSerializer},
         tags=["dashboard"],
         summary="Chỉ tiêu kinh tế - xã hội của một kỳ, với tăng trưởng và % kế hoạch tính sẵn",
     )
@@ -206,7 +210,7 @@ class IndicatorListApi(APIView):
             "period_label": period.label if period else None,
             "periods": [p.key for p in indicators.periods_available()],
             "indicators": [
-                self.IndicatorSerializer(
+                (
                     {
                         "code": r.indicator.code,
                         "name": r.indicator.name,
@@ -222,8 +226,8 @@ class IndicatorListApi(APIView):
                         "note": r.value.note,
                         "is_demo": r.value.is_demo,
                     }
-                ).data
+                )
                 for r in rows
             ],
         }
-        return Response(self.OutputSerializer(data).data)
+        return Response(self.DashboardIndicatorsOutputSerializer(data).data)

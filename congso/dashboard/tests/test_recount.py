@@ -287,7 +287,7 @@ def test_kpi_counts_equal_a_recount_over_the_demo_history(demo_people, api_as):
     from congso.dossiers.models import Dossier
 
     catalog_demo.load()
-    dossiers_demo.load(size=250)
+    dossiers_demo.load(size=150)
     if not Dossier.objects.exists():
         pytest.skip("no catalog data to build the demo history from")
     today = timezone.localdate()
