@@ -434,3 +434,26 @@ def test_officers_reading_a_dossier_is_audited(api_as, make_dossier):
     api_as("motcua").get("/api/v1/dossiers/%s/" % dossier.code)
     view = AuditEvent.objects.get(action="dossier.view")
     assert view.actor.username == "motcua" and view.object_id == str(dossier.pk)
+
+
+def test_openapi_schema_documents_the_dossier_endpoints(api_client, db):
+    response = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    paths = schema["paths"]
+    for path, method in [
+        ("/api/v1/dossiers/", "post"),
+        ("/api/v1/dossiers/", "get"),
+        ("/api/v1/dossiers/{code}/", "get"),
+        ("/api/v1/dossiers/{code}/attachments/", "post"),
+        ("/api/v1/dossiers/{code}/actions/{action}/", "post"),
+        ("/api/v1/dossiers/{code}/receipt.pdf", "get"),
+        ("/api/v1/dossiers/{code}/payment/", "post"),
+        ("/api/v1/payments/reconcile/", "post"),
+        ("/api/v1/lookup/", "get"),
+    ]:
+        operation = paths[path][method]
+        assert operation["summary"], path
+    actions = paths["/api/v1/dossiers/{code}/actions/{action}/"]["post"]["parameters"]
+    enum = next(p for p in actions if p["name"] == "action")["schema"]["enum"]
+    assert "receive" in enum and "approve" in enum
