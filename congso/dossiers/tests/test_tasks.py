@@ -34,3 +34,27 @@ def test_celery_entry_point_is_registered_under_the_scheduled_name():
 
     name = settings.CELERY_BEAT_SCHEDULE["deadline-reminders"]["task"]
     assert tasks.send_deadline_reminders.name == name
+
+
+def test_commands(make_dossier, demo_people, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from congso.dossiers import services
+
+    dossier = make_dossier("approved", procedure="hours")
+    services.payment_create(actor=demo_people["congdan"], dossier=dossier)
+    statement = tmp_path / "sao-ke.csv"
+    statement.write_text("25/11/2026,2000,HS %s\n" % dossier.code, encoding="utf-8")
+    out = StringIO()
+    call_command("reconcile_payments", str(statement), "--as", "motcua", stdout=out)
+    assert "Khớp 1 dòng" in out.getvalue()
+    dossier.refresh_from_db()
+    assert dossier.paid_online
+    with pytest.raises(CommandError):
+        call_command("reconcile_payments", str(statement), "--as", "congdan", stdout=out)
+    out = StringIO()
+    call_command("send_deadline_reminders", stdout=out)
+    assert "quá hạn" in out.getvalue()
