@@ -90,6 +90,47 @@ def test_officers_are_sent_to_the_counter_form_or_the_procedure_page(procs, demo
     assert "/mot-cua/" not in specialist["Location"]
 
 
+def _unlabelled_controls(html: str) -> list[str]:
+    """ids of form controls without a <label for=...> (hidden inputs and buttons excepted)."""
+    from html.parser import HTMLParser
+
+    class Collector(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.controls: list[str] = []
+            self.labels: set[str] = set()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "label" and a.get("for"):
+                self.labels.add(str(a["for"]))
+            if tag in ("input", "select", "textarea") and a.get("type") not in (
+                "hidden",
+                "submit",
+            ):
+                self.controls.append(str(a.get("id") or a.get("name")))
+
+    collector = Collector()
+    collector.feed(html.split("<main", 1)[1])
+    return [c for c in collector.controls if c not in collector.labels]
+
+
+def test_every_control_has_a_label(make_dossier, procs, demo_people):
+    dossier = make_dossier("submitted")
+    pages = [
+        (demo_people["congdan"], reverse("dossiers:submit", args=[procs["days"].code])),
+        (demo_people["congdan"], dossier.get_absolute_url()),
+        (demo_people["motcua"], reverse("dossiers:backoffice-dossier", args=[dossier.code])),
+        (demo_people["motcua"], reverse("dossiers:walkin-form", args=[procs["days"].code])),
+        (demo_people["motcua"], reverse("dossiers:backoffice-register")),
+        (demo_people["motcua"], reverse("dossiers:backoffice-reconcile")),
+    ]
+    for user, url in pages:
+        html = client_for(user).get(url).content.decode()
+        assert _unlabelled_controls(html) == [], url
+    assert _unlabelled_controls(Client().get(reverse("dossiers:lookup")).content.decode()) == []
+
+
 def test_citizen_submits_online_with_uploads(procs, demo_people):
     client = client_for(demo_people["congdan"])
 
