@@ -451,6 +451,8 @@ def _measure(
                 "p95_ms_with_level_filter": round(f95, 2),
                 "target_ms": TARGET_MS,
                 "real_names_top1": "%d/%d" % (top1, 2 * len(real_names)),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
                 "pass": ok,
             },
             ensure_ascii=False,

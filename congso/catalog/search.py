@@ -142,27 +142,28 @@ def is_supported(using: str = "default") -> bool:
 
 
 def ranked_ids(
-    tokens: Sequence[str],
+    groups: Sequence[Sequence[str]],
     *,
-    match_all: bool,
-    prefix_last: bool,
+    prefix: str | None,
     within: QuerySet[Any],
     limit: int | None = None,
 ) -> list[int]:
-    """Ids of the rows of ``within`` matching ``tokens`` (folded syllables), best first.
+    """Ids of the rows of ``within`` matching any group of tokens, best first.
 
-    ``match_all`` requires every token (any order); otherwise any token matches. The last token
-    may match as a prefix (a word still being typed). ``within`` is a Procedure queryset that
-    limits the rows (active procedures, filters); ``limit`` keeps only the best matches.
+    A row matches a group when it contains every token of the group, in any order; tokens are
+    folded syllables. A token equal to ``prefix`` (the word still being typed) also matches as
+    a prefix. ``within`` is a Procedure queryset that limits the rows (active procedures,
+    filters); ``limit`` keeps only the best matches.
     """
-    if not tokens:
+    groups = [list(g) for g in groups if g]
+    if not groups:
         return []
     connection = connections[within.db]
     if connection.vendor == "sqlite":
-        terms = ['"%s"' % t for t in tokens]
-        if prefix_last:
-            terms[-1] += "*"
-        expression = (" " if match_all else " OR ").join(terms)
+        expression = " OR ".join(
+            "(%s)" % " ".join('"%s"%s' % (t, "*" if t == prefix else "") for t in group)
+            for group in groups
+        )
         restrict_sql, restrict_params = within.order_by().values("pk").query.sql_with_params()
         # restrict_sql is SQL compiled by Django with placeholders; user text is a parameter.
         # The full-text match runs once, materialised, before the filter: written as a plain
@@ -177,10 +178,9 @@ def ranked_ids(
             cursor.execute(sql, [expression, *restrict_params])
             return [row[0] for row in cursor.fetchall()]
     # PostgreSQL: match and rank on the table itself (the generated column and its GIN index).
-    terms = list(tokens)
-    if prefix_last:
-        terms[-1] += ":*"
-    expression = (" & " if match_all else " | ").join(terms)
+    expression = " | ".join(
+        "(%s)" % " & ".join(t + (":*" if t == prefix else "") for t in group) for group in groups
+    )
     # Constant SQL; the user's words travel as the parameter.
     matches = RawSQL(
         "search_vector @@ to_tsquery('simple'::regconfig, %s)",

@@ -328,7 +328,7 @@ def procedure_search(
     Diacritic-insensitive and word-order tolerant, over the name, synonyms, field and result.
     The exact name (with or without marks) comes first, then a synonym said exactly, then names
     containing the words in order, then in any order, then other matches. All words must match;
-    when that finds nothing, any word will do (ranked by how many match). ``field`` and
+    when that finds nothing, all but one meaningful word, then any word (the 200 best). ``field`` and
     ``agency`` are slugs (or objects), ``level`` is ``province``/``commune``. An empty query
     lists the filtered procedures by popularity. A procedure code finds that procedure.
     """
@@ -348,16 +348,17 @@ def procedure_search(
     )
     # A word still being typed ("khai si") matches as a prefix once it has two letters.
     prefix_last = len(tokens[-1]) >= 2 and not text.endswith(" ")
-    ids = search.ranked_ids(tokens, match_all=True, prefix_last=prefix_last, within=base)
+    prefix = tokens[-1] if prefix_last else None
+    ids = search.ranked_ids([tokens], prefix=prefix, within=base)
+    meaningful = list(dict.fromkeys(t for t in tokens if t not in STOPWORDS)) or tokens
+    if not ids and len(meaningful) >= 3:
+        # Nothing has every word: accept those missing one meaningful word...
+        groups = [meaningful[:i] + meaningful[i + 1 :] for i in range(len(meaningful))]
+        ids = search.ranked_ids(groups, prefix=prefix, within=base, limit=FALLBACK_LIMIT)
     if not ids:
-        meaningful = [t for t in tokens if t not in STOPWORDS] or tokens
-        ids = search.ranked_ids(
-            meaningful,
-            match_all=False,
-            prefix_last=prefix_last,
-            within=base,
-            limit=FALLBACK_LIMIT,
-        )
+        # ...and then any word at all.
+        groups = [[t] for t in meaningful]
+        ids = search.ranked_ids(groups, prefix=prefix, within=base, limit=FALLBACK_LIMIT)
     marked = vntext.tokenize(text) if vntext.has_diacritics(text) else []
     ids = _rerank(ids, tokens, marked, prefix_last)
     if exact_code:
