@@ -6,7 +6,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from congso.assistant import lexicon
 from congso.assistant.models import QuestionLog, Synonym
@@ -78,6 +80,17 @@ class QuestionLogAdmin(admin.ModelAdmin):
     search_fields = ("question", "normalised")
     date_hierarchy = "asked_at"
     readonly_fields = [f.name for f in QuestionLog._meta.fields]
+    actions = ["make_synonym"]
+
+    @admin.action(description="Thêm từ đồng nghĩa từ câu hỏi đã chọn")
+    def make_synonym(self, request: HttpRequest, queryset: QuerySet[QuestionLog]) -> Any:
+        """Open the synonym form pre-filled with the (anonymised) question, to be shortened to
+        the words people used and mapped to the catalog's wording."""
+        entry = queryset.order_by("-asked_at").first()
+        if entry is None:
+            return None
+        url = reverse("admin:assistant_synonym_add")
+        return HttpResponseRedirect("%s?%s" % (url, urlencode({"term": entry.question[:200]})))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -293,3 +293,39 @@ def test_staff_can_switch_off_a_built_in_synonym(catalog: Any) -> None:
     Synonym.objects.create(term="hôn thú", expansion="", is_active=False)
     result = services.assistant_ask(question="làm giấy hôn thú", log=False)
     assert result.intent == Intent.OUT_OF_SCOPE
+
+
+def test_status_with_a_real_dossier_after_the_phone_check(catalog: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from congso.agencies.models import Agency
+    from congso.dossiers.constants import Status
+    from congso.dossiers.models import Dossier
+
+    commune = Agency.objects.get(slug="phuong-vi-thanh")
+    received = timezone.make_aware(dt.datetime(2025, 11, 26, 9, 0))
+    Dossier.objects.create(
+        code="000.21.30.H30-261125-0001",
+        procedure=catalog["1.001612"],
+        agency=commune,
+        receiving_agency=commune,
+        status=Status.IN_PROGRESS,
+        applicant_name="Nguyễn Văn An",
+        applicant_phone="0912345678",
+        received_at=received,
+        due_at=received + dt.timedelta(days=3),
+    )
+    asked = services.assistant_ask(question="hồ sơ 000.21.30.H30-261125-0001 tới đâu rồi ad")
+    assert "Đang giải quyết" not in asked.answer
+    wrong = services.assistant_ask(question="0987654321", session=asked.session)
+    assert "Không tìm thấy" in wrong.answer
+    right = services.assistant_ask(
+        question="mã hồ sơ 000.21.30.h30-261125-0001, sđt 0912 345 678", session=asked.session
+    )
+    assert right.intent == Intent.STATUS
+    assert "Đang giải quyết" in right.answer
+    assert "Đăng ký thành lập hộ kinh doanh" in right.answer
+    assert "26/11/2025" in right.answer
+    assert "29/11/2025" in right.answer

@@ -94,3 +94,35 @@ def test_answer_paths_become_links_and_text_is_escaped() -> None:
     assert '<a href="/ho-so/nop/1.001193/">' in html
     assert "<br>" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_admin_turns_a_logged_question_into_a_synonym(
+    catalog: Any, client: Client, demo_people: Any
+) -> None:
+    client.post("/tro-ly-ao/", {"question": "làm sổ hồng chung cư"})
+    entry = QuestionLog.objects.get()
+    client.force_login(demo_people["admin"])
+    response = client.post(
+        "/quan-tri/assistant/questionlog/",
+        {"action": "make_synonym", "_selected_action": [entry.pk]},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/quan-tri/assistant/synonym/add/?term=")
+    form = client.get(response["Location"]).content.decode()
+    assert "làm sổ hồng chung cư" in form
+    created = client.post(
+        "/quan-tri/assistant/synonym/add/",
+        {
+            "term": "sổ hồng chung cư",
+            "expansion": "giấy chứng nhận quyền sở hữu nhà ở",
+            "is_active": "on",
+        },
+    )
+    assert created.status_code == 302
+    from congso.assistant.models import Synonym
+    from congso.core.audit import events_for
+
+    synonym = Synonym.objects.get(term="sổ hồng chung cư")
+    assert synonym.term_folded == "so hong chung cu"
+    assert synonym.created_by == demo_people["admin"]
+    assert events_for(synonym).filter(action="synonym_create").exists()
