@@ -343,6 +343,13 @@ class Index:
         out = list(tokens)
         repaired: list[tuple[str, str]] = []
         for i, tok in enumerate(tokens):
+            if tok and not tok.isalpha() and not tok.isdigit() and tok not in self.vocab_df:
+                # VNI leftovers: tone and shape digits typed inside a syllable ("dang9", "ky1").
+                letters = "".join(ch for ch in tok if ch.isalpha())
+                if letters in self.vocab_df:
+                    out[i] = letters
+                    repaired.append((tok, letters))
+                continue
             if (
                 tok in self.vocab_df
                 or tok in lexicon.STOP_WORDS
@@ -354,7 +361,7 @@ class Index:
                 continue
             prev = out[i - 1] if i else ""
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-            best = self._best_candidate(tok, prev, nxt)
+            best = self._split_run_together(tok) or self._best_candidate(tok, prev, nxt)
             if best and best != tok:
                 out[i] = best
                 repaired.append((tok, best))
@@ -367,6 +374,7 @@ class Index:
                 or a not in self.vocab_df
                 or b in self.vocab_df
                 or len(b) < 2
+                or " " in b
             ):
                 continue
             nxt = out[i + 1] if i + 1 < len(out) else ""
@@ -382,6 +390,15 @@ class Index:
                 repaired.append((b, best))
                 out[i] = best
         return out, repaired
+
+    def _split_run_together(self, tok: str) -> str | None:
+        """Two catalog syllables typed without a space ("khaisinh" → "khai sinh"), accepted
+        only when they form a two-syllable phrase of the catalog."""
+        for cut in range(1, len(tok)):
+            left, right = tok[:cut], tok[cut:]
+            if "%s_%s" % (left, right) in self.bigram_df:
+                return "%s %s" % (left, right)
+        return None
 
     def _edit_candidates(self, tok: str) -> set[str]:
         found: set[str] = set()
@@ -433,7 +450,15 @@ class Index:
 
     def query_terms(self, norm: Normalised) -> tuple[dict[str, float], Retrieval]:
         """Weighted query terms, and the evidence later used to judge a match."""
-        tokens, repaired = self._repair(norm.folded)
+        fixed, repaired = self._repair(norm.folded)
+        # A repair may split a run-together token ("khaisinh" → "khai sinh"); keep, for each
+        # syllable, the accented key of the user's own syllable when it was left unchanged.
+        tokens: list[str] = []
+        accents: list[str] = []
+        for original, fix in zip(norm.tokens, fixed, strict=True):
+            for part in fix.split():
+                tokens.append(part)
+                accents.append(original.accented if fix == original.folded else part)
         extra, used, explained = self._apply_synonyms(tokens)
         weights: dict[str, float] = {}
 
@@ -462,17 +487,13 @@ class Index:
         # the expansions, weighted like the query; words of the aspect cues ("trực tuyến",
         # "bản sao") and numbers count only when the procedure has them.
         cover: dict[str, tuple[float, bool, str]] = {}
-        repaired_at = {
-            i for i, (a, b) in enumerate(zip(norm.folded, tokens, strict=True)) if a != b
-        }
         for i, tok in enumerate(tokens):
             weight = _term_weight(tok)
             if i in explained or weight == 0:
                 continue
             optional = tok in lexicon.CUE_WORDS or not tok.isalpha()
-            accented = norm.tokens[i].accented if i not in repaired_at else tok
             prev = cover.get(tok)
-            cover[tok] = (max(weight, prev[0]) if prev else weight, optional, accented)
+            cover[tok] = (max(weight, prev[0]) if prev else weight, optional, accents[i])
         for seq, text in extra:
             for tok, word in zip(seq, tokenize(text), strict=False):
                 weight = _term_weight(tok)

@@ -152,3 +152,24 @@ def test_repairs_are_reported() -> None:
     assert ("sinhf", "sinh") in result.repaired
     result = _index().search("ket hom")
     assert ("hom", "hon") in result.repaired
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("lam khaisinh cho con", "A"),
+        ("dang9 ky1 ket hon", "B"),
+        ("KHAI SINH CHO BÉ", "A"),
+    ],
+)
+def test_run_together_words_vni_digits_and_capitals(question: str, code: str) -> None:
+    result = _index().search(question)
+    assert result.top is not None
+    assert result.top.code == code
+
+
+def test_run_together_split_keeps_the_accents_of_the_other_syllables() -> None:
+    result = _index().search("làm khaisinh cho con")
+    assert ("khaisinh", "khai sinh") in result.repaired
+    assert result.tokens[:3] == ["lam", "khai", "sinh"]
+    assert result.cover["khai"][2] == "khai"

@@ -329,3 +329,15 @@ def test_status_with_a_real_dossier_after_the_phone_check(catalog: Any) -> None:
     assert "Đăng ký thành lập hộ kinh doanh" in right.answer
     assert "26/11/2025" in right.answer
     assert "29/11/2025" in right.answer
+
+
+@pytest.mark.parametrize(("question", "code"), IN_SCOPE)
+def test_same_procedure_without_diacritics_and_in_capitals(
+    catalog: Any, question: str, code: str
+) -> None:
+    from congso.core.vntext import fold
+
+    for variant in (fold(question), question.upper()):
+        result = services.assistant_ask(question=variant, log=False)
+        assert result.procedures, variant
+        assert result.procedures[0].code == code, (variant, [p.name for p in result.procedures])
