@@ -79,3 +79,11 @@ def procedure_url(procedure: Any) -> str:
         return str(procedure.get_absolute_url())
     except NoReverseMatch:
         return "/thu-tuc/"
+
+
+@register.filter
+def office_hours_text(agency: Any = None) -> str:
+    """ "07:00–11:30, 13:00–17:00" — the agency's desk hours, else the province's."""
+    spec = getattr(agency, "office_hours", "") or None
+    intervals = workdays.office_hours(spec).intervals
+    return ", ".join("%s–%s" % (a.strftime("%H:%M"), b.strftime("%H:%M")) for a, b in intervals)

@@ -360,6 +360,7 @@ def test_partial_online_procedure_explains_how_to_submit_in_person(procs, demo_p
     html = response.content.decode()
     assert "nộp hồ sơ trực tiếp tại Bộ phận Một cửa" in html
     assert "Sở Xây dựng" in html
+    assert "giờ làm việc 07:00–11:30, 13:00–17:00" in html
     assert '<form method="post"' not in html.split("<main", 1)[1]
 
 
