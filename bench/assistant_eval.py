@@ -541,6 +541,78 @@ def explain(question: str) -> None:
         )
 
 
+def _typo(text: str, rng: random.Random) -> str:
+    """One seeded slip in a word of four letters or more: drop, double or swap a letter."""
+    words = text.split()
+    idx = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
+    if not idx:
+        return text
+    i = rng.choice(idx)
+    w = words[i]
+    j = rng.randrange(1, len(w) - 1)
+    kind = rng.choice(["drop", "double", "swap"])
+    if kind == "drop":
+        w = w[:j] + w[j + 1 :]
+    elif kind == "double":
+        w = w[:j] + w[j] + w[j:]
+    else:
+        w = w[: j - 1] + w[j] + w[j - 1] + w[j + 1 :]
+    words[i] = w
+    return " ".join(words)
+
+
+def _run_together(text: str, index: Any) -> str:
+    """Join the first two adjacent syllables that form a catalog phrase ("khai sinh")."""
+    from congso.core.vntext import fold
+
+    words = text.split()
+    for i in range(len(words) - 1):
+        a, b = fold(words[i]).lower(), fold(words[i + 1]).lower()
+        if "%s_%s" % (a, b) in index.bigram_df and a.isalpha() and b.isalpha():
+            return " ".join([*words[:i], words[i] + words[i + 1], *words[i + 2 :]])
+    return text
+
+
+def perturbations(rows: list[Row]) -> str:
+    """Deterministic perturbations of the in-scope questions written with diacritics
+    (research note §6): nothing here was tuned on, so it measures generalisation."""
+    from congso.assistant import intents
+    from congso.assistant.normalise import normalise
+    from congso.assistant.retrieval import get_index
+    from congso.core.vntext import fold
+
+    index = get_index()
+    rng = random.Random(7)
+    base = [r for r in rows if r.code and r.style == "diacritics"]
+    variants = {
+        "as written": lambda q: q,
+        "diacritics removed": fold,
+        "ALL CAPITALS": str.upper,
+        "one typo per question": lambda q: _typo(q, rng),
+        "typo + no diacritics": lambda q: fold(_typo(q, rng)),
+        "two syllables run together": lambda q: _run_together(q, index),
+    }
+    lines = [
+        "| perturbation (of %d in-scope questions with diacritics) | top-1 | top-3 | declined |"
+        % len(base),
+        "|---|---|---|---|",
+    ]
+    for name, change in variants.items():
+        top1 = top3 = declined = 0
+        for r in base:
+            norm = normalise(change(r.question))
+            found = index.search(norm, limit=3)
+            if intents.decide(found).kind == "decline":
+                declined += 1
+                continue
+            codes = [c.code for c in found.candidates]
+            top1 += bool(codes) and codes[0] == r.code
+            top3 += r.code in codes
+        n = len(base)
+        lines.append("| %s | %.3f | %.3f | %.3f |" % (name, top1 / n, top3 / n, declined / n))
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------- ablations
 class CharNgramIndex:
     """Experimental channel: TF-IDF cosine over character trigrams of the folded name and
@@ -725,6 +797,13 @@ def main() -> int:
         "",
     ]
     report.append("Index at real size: built in %.3f s, %.1f MB." % (build_real, mem_real))
+    report += [
+        "",
+        "### Perturbations (real catalog; ranking and gate only)",
+        "",
+        perturbations(rows),
+        "",
+    ]
     if args.ablations:
         report += [
             "",
