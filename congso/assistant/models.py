@@ -60,6 +60,10 @@ class Synonym(TimeStampedModel):
                 | models.Q(procedure__isnull=False)
                 | models.Q(is_active=False),
                 name="assistant_synonym_has_meaning",
+                violation_error_message=(
+                    "Hãy nhập nghĩa theo danh mục hoặc chọn thủ tục gắn với từ này "
+                    "(hoặc bỏ chọn “đang dùng” để tắt một từ có sẵn)."
+                ),
             )
         ]
 

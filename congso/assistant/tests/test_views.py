@@ -126,3 +126,12 @@ def test_admin_turns_a_logged_question_into_a_synonym(
     assert synonym.term_folded == "so hong chung cu"
     assert synonym.created_by == demo_people["admin"]
     assert events_for(synonym).filter(action="synonym_create").exists()
+
+
+def test_admin_synonym_without_meaning_is_a_form_error(client: Client, demo_people: Any) -> None:
+    client.force_login(demo_people["admin"])
+    response = client.post(
+        "/quan-tri/assistant/synonym/add/", {"term": "sổ xanh", "expansion": "", "is_active": "on"}
+    )
+    assert response.status_code == 200
+    assert "Hãy nhập nghĩa theo danh mục" in response.content.decode()
