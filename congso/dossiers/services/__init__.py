@@ -20,29 +20,16 @@ from typing import Any
 from congso.core.exceptions import ApplicationError
 from congso.dossiers.constants import Action
 from congso.dossiers.models import Dossier
-from congso.dossiers.services.attachments import (
-    dossier_attach,
-    sniff_content_type,
-)
-from congso.dossiers.services.base import (
-    DECREE_118_FROM,
-    bulk_mode,
-    notifications_muted,
-)
-from congso.dossiers.services.feedback import (
-    feedback_answer,
-    feedback_create,
-)
+from congso.dossiers.services.attachments import dossier_attach, sniff_content_type
+from congso.dossiers.services.base import DECREE_118_FROM, bulk_mode, notifications_muted
+from congso.dossiers.services.feedback import feedback_answer, feedback_create
 from congso.dossiers.services.intake import (
     dossier_code,
     dossier_create,
     dossier_update_draft,
     validate_form_data,
 )
-from congso.dossiers.services.payments import (
-    payment_create,
-    payment_reconcile,
-)
+from congso.dossiers.services.payments import payment_create, payment_reconcile
 from congso.dossiers.services.transitions import (
     dossier_approve,
     dossier_forward,

@@ -13,25 +13,11 @@ from django.conf import settings
 from django.db import transaction
 
 from congso.core import audit, vntext
-from congso.core.exceptions import (
-    ApplicationError,
-    ConflictError,
-    PermissionDeniedError,
-)
+from congso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from congso.dossiers import workflow
-from congso.dossiers.constants import (
-    AttachmentKind,
-    Status,
-)
-from congso.dossiers.models import (
-    Dossier,
-    DossierAttachment,
-)
-from congso.dossiers.services.base import (
-    _atomic,
-    _lock,
-    _now,
-)
+from congso.dossiers.constants import AttachmentKind, Status
+from congso.dossiers.models import Dossier, DossierAttachment
+from congso.dossiers.services.base import _atomic, _lock, _now
 
 # ---------------------------------------------------------------- attachments
 _MAGIC = (

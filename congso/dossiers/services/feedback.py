@@ -7,18 +7,9 @@ import re
 from typing import Any
 
 from congso.core import audit
-from congso.core.exceptions import (
-    ApplicationError,
-)
-from congso.dossiers.models import (
-    Dossier,
-    Feedback,
-)
-from congso.dossiers.services.base import (
-    _atomic,
-    _clean_text,
-    _now,
-)
+from congso.core.exceptions import ApplicationError
+from congso.dossiers.models import Dossier, Feedback
+from congso.dossiers.services.base import _atomic, _clean_text, _now
 
 
 @_atomic

@@ -12,21 +12,10 @@ from django.utils import timezone
 
 from congso.agencies.models import Agency, Role
 from congso.core import audit, numbering, vntext
-from congso.core.exceptions import (
-    ApplicationError,
-    ConflictError,
-    PermissionDeniedError,
-)
+from congso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from congso.dossiers import workflow
-from congso.dossiers.constants import (
-    Action,
-    ApplicantKind,
-    Channel,
-    Status,
-)
-from congso.dossiers.models import (
-    Dossier,
-)
+from congso.dossiers.constants import Action, ApplicantKind, Channel, Status
+from congso.dossiers.models import Dossier
 from congso.dossiers.services.base import (
     _atomic,
     _clean_text,

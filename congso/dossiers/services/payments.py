@@ -7,30 +7,13 @@ from typing import Any
 
 from congso.agencies.models import Membership, Role
 from congso.core import audit
-from congso.core.exceptions import (
-    ApplicationError,
-    ConflictError,
-    PermissionDeniedError,
-)
+from congso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from congso.core.formatting import format_vnd
 from congso.dossiers import workflow
-from congso.dossiers.constants import (
-    PaymentMethod,
-    Status,
-)
-from congso.dossiers.models import (
-    Dossier,
-    Payment,
-)
-from congso.dossiers.services.base import (
-    _atomic,
-    _lock,
-    _notify_applicant,
-    _now,
-)
-from congso.dossiers.services.transitions import (
-    _mark_paid,
-)
+from congso.dossiers.constants import PaymentMethod, Status
+from congso.dossiers.models import Dossier, Payment
+from congso.dossiers.services.base import _atomic, _lock, _notify_applicant, _now
+from congso.dossiers.services.transitions import _mark_paid
 
 
 # ---------------------------------------------------------------- payments

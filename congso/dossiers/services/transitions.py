@@ -13,11 +13,7 @@ from django.utils import timezone
 
 from congso.agencies.models import Agency, Membership, Role
 from congso.core import audit, vntext, workdays
-from congso.core.exceptions import (
-    ApplicationError,
-    ConflictError,
-    NotFoundError,
-)
+from congso.core.exceptions import ApplicationError, ConflictError, NotFoundError
 from congso.core.formatting import format_date, format_datetime, format_vnd
 from congso.dossiers import workflow
 from congso.dossiers.constants import (
@@ -37,11 +33,7 @@ from congso.dossiers.models import (
     Rating,
     SupplementRequest,
 )
-from congso.dossiers.services.attachments import (
-    _missing_documents,
-    _read_upload,
-    _store_file,
-)
+from congso.dossiers.services.attachments import _missing_documents, _read_upload, _store_file
 from congso.dossiers.services.base import (
     _atomic,
     _bulk_cache,
@@ -55,10 +47,7 @@ from congso.dossiers.services.base import (
     _rule_set_for,
     _save,
 )
-from congso.dossiers.services.intake import (
-    _parse_date,
-    validate_form_data,
-)
+from congso.dossiers.services.intake import _parse_date, validate_form_data
 
 
 # ---------------------------------------------------------------- transitions
