@@ -47,6 +47,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
+    CharField,
     Count,
     F,
     FloatField,
@@ -838,6 +839,15 @@ def monthly_trend(
 
         def key_of(value: Any) -> tuple[int, int] | None:
             return keys[value - 1] if 1 <= value <= len(keys) else None
+    elif connection.vendor == "sqlite" and (offset := _fixed_offset(lo, hi)) is not None:
+        # SQLite's own strftime() with the fixed offset, instead of Django's time-zone-aware
+        # truncation, which calls back into Python for every row.
+        def month_of(column: str) -> Any:
+            return _SqliteMonth(F(column), offset)
+
+        def key_of(value: Any) -> tuple[int, int] | None:
+            year, month = str(value).split("-")
+            return (int(year), int(month))
     else:
 
         def month_of(column: str) -> Any:
@@ -895,6 +905,20 @@ class _MonthBucket(Func):
         col_sql, params = compiler.compile(column)
         array = ",".join("'%s'" % b.isoformat() for b in self.bounds)
         return "width_bucket(%s, ARRAY[%s]::timestamptz[])" % (col_sql, array), list(params)
+
+
+class _SqliteMonth(_LocalSeconds):
+    """SQLite ``strftime('%Y-%m', column, '+N seconds')``: the local "YYYY-MM" of a moment."""
+
+    output_field = CharField()  # type: ignore[assignment]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        (column,) = self.get_source_expressions()
+        col_sql, params = compiler.compile(column)
+        return (
+            "strftime('%%Y-%%m', %s, '%+d seconds')" % (col_sql, self.offset_seconds),
+            list(params),
+        )
 
 
 def _as_local_date(value: dt.date | dt.datetime) -> dt.date:
