@@ -169,9 +169,27 @@ def _options(spec: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+#: Other spellings of the field types that the services' form validation also accepts.
+TYPE_ALIASES = {
+    "integer": "number",
+    "int": "number",
+    "boolean": "checkbox",
+    "bool": "checkbox",
+    "choice": "select",
+    "radio": "select",
+    "tel": "phone",
+}
+
+
+def field_kind(spec: dict[str, Any]) -> str:
+    """The field's type with aliases resolved (``integer`` → ``number`` …)."""
+    kind = str(spec.get("type") or "text")
+    return TYPE_ALIASES.get(kind, kind)
+
+
 def build_field(spec: dict[str, Any]) -> forms.Field:
     """One Django form field from one entry of ``procedure.form["fields"]``."""
-    kind = spec.get("type", "text")
+    kind = field_kind(spec)
     required = bool(spec.get("required", False))
     label = spec.get("label") or spec.get("name") or ""
     common: dict[str, Any] = {
@@ -210,9 +228,11 @@ def build_field(spec: dict[str, Any]) -> forms.Field:
     if kind == "id_number":
         return IdNumberField(**common)
     if kind == "select":
-        choices = [("", "— Chọn —"), *_options(spec)]
+        radio = spec.get("type") == "radio"
+        choices = _options(spec) if radio else [("", "— Chọn —"), *_options(spec)]
         return forms.ChoiceField(
             choices=choices,
+            widget=forms.RadioSelect if radio else forms.Select,
             error_messages={
                 **common.pop("error_messages"),
                 "invalid_choice": "Lựa chọn không hợp lệ.",
@@ -347,7 +367,7 @@ class ApplicationForm(forms.Form):
             spec["name"]: _json_value(self.cleaned_data.get(spec["name"]))
             for spec in self.specs
             if self.cleaned_data.get(spec["name"]) not in (None, "")
-            or spec.get("type") == "checkbox"
+            or field_kind(spec) == "checkbox"
         }
 
     def uploads(self) -> list[tuple[str, Any]]:

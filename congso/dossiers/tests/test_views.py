@@ -278,6 +278,9 @@ ALL_TYPES = [
         "type": "checkbox",
         "required": True,
     },
+    {"name": "so_ban", "label": "Số bản sao", "type": "integer", "min": 0},
+    {"name": "khan", "label": "Cần gấp", "type": "boolean"},
+    {"name": "nhan_qua", "label": "Nhận qua", "type": "radio", "choices": ["Email", "Bưu điện"]},
 ]
 
 
@@ -329,6 +332,8 @@ def test_every_form_field_type_is_generated_checked_and_stored(procs, demo_peopl
             "so_dd": "093095001234",
             "hinh_thuc": "buu_dien",
             "cam_doan": "on",
+            "so_ban": "2",
+            "nhan_qua": "Bưu điện",
             "luu-nhap": "1",
         },
     )
@@ -343,6 +348,9 @@ def test_every_form_field_type_is_generated_checked_and_stored(procs, demo_peopl
         "so_dd": "093095001234",
         "hinh_thuc": "buu_dien",
         "cam_doan": True,
+        "so_ban": 2,
+        "khan": False,
+        "nhan_qua": "Bưu điện",
     }
     page = client.get(Dossier.objects.get().get_absolute_url()).content.decode()
     assert "05/09/2025" in page and "Qua bưu điện" in page

@@ -207,7 +207,7 @@ def form_rows(dossier: Dossier) -> list[tuple[str, Any]]:
 def display_value(spec: dict[str, Any], value: Any) -> Any:
     import datetime as dt
 
-    kind = spec.get("type")
+    kind = forms.field_kind(spec)
     if kind == "checkbox":
         return "Có" if value else "Không"
     if kind == "date" and isinstance(value, str):
