@@ -209,3 +209,41 @@ def test_birth_registration_from_phone_to_rating(
     assert "Đã trả kết quả" in page.inner_text("main")
     assert "Nguyễn Văn An" not in page.inner_text("main")
     assert_no_horizontal_scroll(page)
+
+
+def test_walk_in_dossier_entered_and_received_at_the_counter(
+    live_server: Any, phone_page: Any, demo_world: Any, tmp_path: Path
+) -> None:
+    from congso.dossiers.models import Dossier
+
+    page = phone_page
+    base = live_server.url
+    procedure = demo_world
+    scan = tmp_path / "to-khai.pdf"
+    scan.write_bytes(PDF_BYTES)
+
+    _login(page, base, "motcua", "/mot-cua/")
+    page.click("a:has-text('Tiếp nhận hồ sơ trực tiếp')")
+    page.fill("input[name=q]", "khai sinh")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    page.click("a:has-text('Đăng ký khai sinh')")
+    assert_no_horizontal_scroll(page)
+    page.fill("input[name='nguoi-nop-name']", "Đặng Thị Mỹ")
+    page.fill("input[name='nguoi-nop-personal_id']", "093199001111")
+    page.fill("input[name='nguoi-nop-phone']", "0939 111 222")
+    page.fill("input[name='nguoi-nop-address']", "Khu vực 3, phường Vị Thanh")
+    _fill_application(page, procedure)
+    for doc in procedure.required_documents.filter(mandatory=True):
+        page.set_input_files('input[name="file__%s"]' % doc.slot, str(scan))
+    page.click("button[name='tiep-nhan']")
+    page.wait_for_load_state()
+
+    dossier = Dossier.objects.get(applicant_name="Đặng Thị Mỹ")
+    assert (dossier.channel, dossier.status) == ("counter", "received")
+    assert "Đã tiếp nhận hồ sơ %s" % dossier.code in page.inner_text("main")
+    assert_no_horizontal_scroll(page)
+    receipt = page.context.request.get(
+        "%s/mot-cua/ho-so/%s/in/giay-tiep-nhan/" % (base, dossier.code)
+    )
+    assert receipt.ok and receipt.body().startswith(b"%PDF")
