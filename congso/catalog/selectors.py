@@ -351,8 +351,9 @@ def procedure_search(
     prefix = tokens[-1] if prefix_last else None
     ids = search.ranked_ids([tokens], prefix=prefix, within=base)
     meaningful = list(dict.fromkeys(t for t in tokens if t not in STOPWORDS)) or tokens
-    if not ids and len(meaningful) >= 3:
-        # Nothing has every word: accept those missing one meaningful word...
+    if not ids and 3 <= len(meaningful) <= 6:
+        # Nothing has every word: accept those missing one meaningful word (for a short query;
+        # a long one missing a word is better served by the ranking of the any-word search)...
         groups = [meaningful[:i] + meaningful[i + 1 :] for i in range(len(meaningful))]
         ids = search.ranked_ids(groups, prefix=prefix, within=base, limit=FALLBACK_LIMIT)
     if not ids:
