@@ -916,7 +916,9 @@ class _SqliteMonth(_LocalSeconds):
         (column,) = self.get_source_expressions()
         col_sql, params = compiler.compile(column)
         return (
-            "strftime('%%Y-%%m', %s, '%+d seconds')" % (col_sql, self.offset_seconds),
+            # "%%" survives this formatting as "%", which the backend's placeholder
+            # conversion (and the debug cursor's logging) would read as a placeholder.
+            "strftime('%%%%Y-%%%%m', %s, '%+d seconds')" % (col_sql, self.offset_seconds),
             list(params),
         )
 

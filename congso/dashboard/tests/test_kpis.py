@@ -197,3 +197,14 @@ def test_monthly_trend_agrees_with_the_report(kpi_world):
     )
     assert by_month[(2026, 2)].received == 1  # D7
     assert by_month[(2026, 4)].resolved == 1  # D10
+
+
+def test_kpi_queries_run_under_the_debug_cursor(kpi_world):
+    """The SQL written by hand (month buckets, local days) survives query logging (DEBUG)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        kpis.monthly_trend(start=MARCH["start"], end=MARCH["end"], agency_ids=None, use_cache=False)
+        kpis.compute_kpis(agency_ids=None, use_cache=False, **MARCH)
+    assert len(ctx.captured_queries) >= 4
