@@ -549,6 +549,9 @@ class DocumentSearchApi(APIView):
 
     class DocumentSearchOutputSerializer(serializers.Serializer):
         count = serializers.IntegerField(help_text="Số kết quả (tối đa 1001: 'hơn 1.000').")
+        count_exact = serializers.BooleanField(
+            help_text="false: quá nhiều văn bản khớp, count chỉ đếm trong 3.000 văn bản mới nhất."
+        )
         page = serializers.IntegerField()
         ranked = serializers.BooleanField()
         results = DocumentOutput(many=True)
@@ -596,6 +599,7 @@ class DocumentSearchApi(APIView):
         return Response(
             {
                 "count": result.total,
+                "count_exact": result.exact,
                 "page": v["page"],
                 "ranked": result.ranked,
                 "results": [_document(d, request.user) for d in result.results],

@@ -22,7 +22,7 @@ from django.utils import timezone
 from congso.accounts.models import User
 from congso.agencies.models import Agency, Membership, Role
 from congso.documents import pki, rendering, services
-from congso.documents.constants import AssignmentRole, Confidentiality, Urgency
+from congso.documents.constants import DOCUMENT_TYPES, AssignmentRole, Confidentiality, Urgency
 from congso.documents.models import Document, DocumentType
 
 DEMO_PASSWORD = "congso-demo"  # noqa: S105 - documented demo password
@@ -103,6 +103,8 @@ def sample_pdf(title: str, body: str, agency: Agency) -> bytes:
     )
 
 
+TYPE_ABBREVIATIONS = {code: abbr for code, _name, abbr in DOCUMENT_TYPES}
+
 INCOMING = [
     (
         "cong-van",
@@ -155,6 +157,25 @@ INCOMING = [
         "Kính trình UBND tỉnh xem xét phê duyệt đồ án quy hoạch chung đô thị.",
     ),
 ]
+
+SENDER_SYMBOLS = {
+    sender: {
+        code: (
+            "%s-%s" % (TYPE_ABBREVIATIONS[code], abbr) if TYPE_ABBREVIATIONS[code] else abbr + "-VP"
+        )
+        for code in {c for c, *_ in INCOMING}
+    }
+    for sender, abbr in [
+        ("Bộ Nội vụ", "BNV"),
+        ("Thủ tướng Chính phủ", "TTg"),
+        ("Bộ Thông tin và Truyền thông", "BTTTT"),
+        ("Văn phòng Chính phủ", "VPCP"),
+        ("Bộ Tư pháp", "BTP"),
+        ("Sở Tài chính", "STC"),
+        ("Sở Nông nghiệp và Môi trường", "SNNMT"),
+        ("Sở Xây dựng", "SXD"),
+    ]
+}
 
 OUTGOING = [
     (
@@ -213,7 +234,7 @@ def _load_documents(people: dict[str, User]) -> int:
             data=services.IncomingData(
                 doc_type=types[code],
                 summary=summary,
-                original_symbol="%d/%s" % (rng.randint(100, 3000), sender.split()[0].upper()),
+                original_symbol="%d/%s" % (rng.randint(100, 3000), SENDER_SYMBOLS[sender][code]),
                 issuing_agency_name=sender,
                 issued_on=(now - dt.timedelta(days=3 + index)).date(),
                 signer_name="Nguyễn Văn Mẫu",

@@ -11,9 +11,10 @@ drift from the rows the way a side index does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from congso.core.vntext import fold_lower, folded_tokens
 
@@ -97,7 +98,7 @@ def unindex_document(document_id: int) -> None:
 #: Above this many text matches, results are listed newest first instead of by relevance: bm25 or
 #: ts_rank over tens of thousands of near-identical matches costs hundreds of milliseconds at
 #: 200,000 documents and tells the reader nothing (measured in bench/documents_search.py).
-RANK_LIMIT = 10_000
+RANK_LIMIT = 5_000
 
 
 @dataclass(frozen=True)
@@ -140,45 +141,97 @@ def _match_count(parsed: ParsedQuery, cap: int) -> int:
     return int(row[0]) if row else 0
 
 
-def apply_fulltext(qs: QuerySet[Document], q: str) -> tuple[QuerySet[Document], bool]:
-    """Restrict ``qs`` to documents matching ``q``, by relevance when the matches are few enough.
+@dataclass
+class Hits:
+    """One page of matching document ids, best first, with the (capped) number of matches."""
 
-    Returns the queryset and whether it is ordered by relevance (False: no text condition, or
-    too many matches, then newest first).
+    ids: list[int]
+    total: int
+    ranked: bool
+    exact: bool = True  # False: ``total`` counts only among the newest SCAN_CAP text matches
+
+
+#: Counting every match costs as much as finding them; pages say "hơn 1.000" beyond this.
+COUNT_CAP = 1001
+#: With very many text matches, the visible ones are counted among the newest this many only.
+SCAN_CAP = 3000
+
+
+def find(qs: QuerySet[Document], q: str, *, limit: int, offset: int) -> Hits:
+    """Ids of the documents of ``qs`` matching ``q``: by relevance when there are at most
+    :data:`RANK_LIMIT` text matches, newest first otherwise (and when ``q`` has no words).
     """
     parsed = parse_query(q)
     if parsed is None:
-        return qs, False
+        ids = list(qs.order_by("-id").values_list("id", flat=True)[offset : offset + limit])
+        return Hits(ids, qs.order_by()[:COUNT_CAP].count(), False)
     ranked = _match_count(parsed, RANK_LIMIT + 1) <= RANK_LIMIT
-    extra: dict[str, Any]
     if connection.vendor == "postgresql":
-        extra = {
-            "where": ["documents_document.search_vector @@ to_tsquery('simple', %s)"],
-            "params": [parsed.tsquery],
-        }
-        if ranked:
-            extra["select"] = {
-                "rank": "ts_rank(documents_document.search_vector, to_tsquery('simple', %s))"
-            }
-            extra["select_params"] = [parsed.tsquery]
-            extra["order_by"] = ["-rank", "-id"]
-        else:
-            extra["order_by"] = ["-id"]
-    else:
-        # Joining the FTS5 table lets its MATCH drive the query; bm25 with the metadata column
-        # weighted ten times the body text (lower is better).
-        extra = {
-            "tables": ["documents_fts"],
-            "where": ["documents_fts.rowid = documents_document.id", "documents_fts MATCH %s"],
-            "params": [parsed.fts5],
-        }
-        if ranked:
-            extra["select"] = {"rank": "bm25(documents_fts, 10.0, 1.0)"}
-            extra["order_by"] = ["rank", "-id"]
-        else:
-            extra["order_by"] = ["-id"]
-    # Raw fragments are constant strings; user input only ever travels as a parameter.
-    return qs.extra(**extra), ranked
+        return _find_postgresql(qs, parsed, ranked, limit=limit, offset=offset)
+    return _find_sqlite(qs, parsed, ranked, limit=limit, offset=offset)
+
+
+# Raw fragments below are constant strings; user input only ever travels as a parameter.
+def _find_postgresql(
+    qs: QuerySet[Document], parsed: ParsedQuery, ranked: bool, *, limit: int, offset: int
+) -> Hits:
+    matching = qs.extra(
+        where=["documents_document.search_vector @@ to_tsquery('simple', %s)"],
+        params=[parsed.tsquery],
+    )
+    if ranked:
+        ordered = matching.extra(
+            select={"rank": "ts_rank(documents_document.search_vector, to_tsquery('simple', %s))"},
+            select_params=[parsed.tsquery],
+            order_by=["-rank", "-id"],
+        )
+        rows = ordered.values_list("id", "rank")[offset : offset + limit]
+        ids = [row[0] for row in rows]
+        return Hits(ids, matching.order_by()[:COUNT_CAP].count(), True)
+    ids = list(matching.order_by("-id").values_list("id", flat=True)[offset : offset + limit])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM documents_document WHERE search_vector @@ to_tsquery('simple', %s) "
+            "ORDER BY id DESC OFFSET %s LIMIT 1",
+            [parsed.tsquery, SCAN_CAP - 1],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return Hits(ids, matching.order_by()[:COUNT_CAP].count(), False)
+    bounded = matching.filter(id__gte=row[0])
+    return Hits(ids, bounded.order_by()[:COUNT_CAP].count(), False, exact=False)
+
+
+def _find_sqlite(
+    qs: QuerySet[Document], parsed: ParsedQuery, ranked: bool, *, limit: int, offset: int
+) -> Hits:
+    if ranked:
+        # Rank the (few enough) text matches in the FTS table alone, then keep those the actor
+        # may see and the filters allow. Joining first let SQLite's planner drive the query from
+        # another index and probe the FTS table row by row, which took 200 ms at 200k documents.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH %s "
+                "ORDER BY bm25(documents_fts, 10.0, 1.0), rowid DESC",
+                [parsed.fts5],
+            )
+            order = [row[0] for row in cursor.fetchall()]
+        matches = RawSQL(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH %s", [parsed.fts5]
+        )
+        allowed = set(qs.filter(pk__in=matches).values_list("id", flat=True))
+        ordered = [i for i in order if i in allowed]
+        return Hits(ordered[offset : offset + limit], min(len(ordered), COUNT_CAP), True)
+    # Many matches: FTS5 walks them in descending rowid order itself, so the first page is found
+    # without reading every match (ordering by the document's own id would read them all).
+    matching = qs.extra(
+        tables=["documents_fts"],
+        where=["documents_fts.rowid = documents_document.id", "documents_fts MATCH %s"],
+        params=[parsed.fts5],
+    )
+    ordered_qs = matching.extra(order_by=["-documents_fts.rowid"])
+    ids = list(ordered_qs.values_list("id", flat=True)[offset : offset + limit])
+    return Hits(ids, matching.order_by()[:COUNT_CAP].count(), False)
 
 
 def folded(text: str) -> str:

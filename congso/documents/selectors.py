@@ -213,6 +213,7 @@ class SearchPage:
     results: list[Document]
     total: int
     ranked: bool
+    exact: bool = True
 
 
 def document_search(
@@ -241,11 +242,7 @@ def document_search(
             Q(issued_on__lte=filters.date_to)
             | Q(issued_on__isnull=True, created_at__date__lte=filters.date_to)
         )
-    if filters.q.strip():
-        qs, ranked = search.apply_fulltext(qs, filters.q)
-    else:
-        qs, ranked = qs.order_by("-id"), False
-    # Counting every match is the costly part at scale; cap it (the UI says "hơn 1.000").
-    total = qs.order_by()[:1001].count()
-    results = list(qs.select_related("agency", "doc_type", "book")[offset : offset + limit])
-    return SearchPage(results=results, total=total, ranked=ranked)
+    hits = search.find(qs, filters.q, limit=limit, offset=offset)
+    by_id = Document.objects.select_related("agency", "doc_type", "book").in_bulk(hits.ids)
+    results = [by_id[i] for i in hits.ids if i in by_id]
+    return SearchPage(results=results, total=hits.total, ranked=hits.ranked, exact=hits.exact)

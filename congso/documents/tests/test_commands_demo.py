@@ -62,7 +62,9 @@ def test_demo_loads_fast_idempotently_and_covers_the_workflow(demo_people, setti
     settings.DOCUMENTS_PKI_DIR = tmp_path / "pki"
     started = time.monotonic()
     demo.load()
-    assert time.monotonic() - started < 15
+    # About 2 s on an idle 2-core machine; the bound only catches a pathological regression
+    # (CI machines run several suites at once).
+    assert time.monotonic() - started < 60
     count = Document.objects.count()
     assert count >= 30
     demo.load()
