@@ -88,6 +88,15 @@ def _fast_password_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits (public lookup) live in the cache; one test's requests must not throttle the
+    next test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 FORM = {"ho_ten_tre": "Nguyễn Gia Hân", "ngay_sinh": "2026-02-01", "gioi_tinh": "Nữ"}
 
 
