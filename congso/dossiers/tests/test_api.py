@@ -457,3 +457,14 @@ def test_openapi_schema_documents_the_dossier_endpoints(api_client, db):
     actions = paths["/api/v1/dossiers/{code}/actions/{action}/"]["post"]["parameters"]
     enum = next(p for p in actions if p["name"] == "action")["schema"]["enum"]
     assert "receive" in enum and "approve" in enum
+
+
+def test_public_lookup_is_rate_limited(api_client, db):
+    statuses = [
+        api_client.get("/api/v1/lookup/?code=X-%d&phone=0912345678" % i).status_code
+        for i in range(31)
+    ]
+    assert statuses[:30] == [404] * 30
+    assert statuses[30] == 429
+    response = api_client.get("/api/v1/lookup/?code=X&phone=0912345678")
+    assert "quá nhiều" in response.json()["message"]
