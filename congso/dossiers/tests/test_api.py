@@ -468,3 +468,36 @@ def test_public_lookup_is_rate_limited(api_client, db):
     assert statuses[30] == 429
     response = api_client.get("/api/v1/lookup/?code=X&phone=0912345678")
     assert "quá nhiều" in response.json()["message"]
+
+
+VALID_PARAMS = {
+    "note": "Ghi chú của cán bộ",
+    "reason": "Không đủ điều kiện theo quy định của Luật Hộ tịch",
+    "items": ["Giấy tờ còn thiếu"],
+    "score": 5,
+    "new_due_at": "2027-01-05",
+    "method": "counter",
+    "reference": "BL-1",
+}
+
+
+@pytest.mark.parametrize("stage", ["submitted", "in_progress", "awaiting_approval", "returned"])
+def test_every_disallowed_action_is_refused_and_changes_nothing(api_as, make_dossier, stage):
+    """Acceptance: each action the caller may not take now is 403/409 (404 for a stranger) with
+    a Vietnamese message, and the dossier, its steps and its audit trail stay as they were."""
+    from congso.accounts.models import User
+    from congso.dossiers import workflow
+
+    dossier = make_dossier(stage)
+    before = snapshot(dossier)
+    for username in ("congdan", "congdan2", "motcua", "chuyenvien", "lanhdao"):
+        client = api_as(username)
+        allowed = set(workflow.allowed_actions(User.objects.get(username=username), dossier))
+        for action in workflow.TRANSITIONS:
+            if action in allowed:
+                continue
+            response = _act(client, dossier.code, action, **VALID_PARAMS)
+            expected = {404} if username == "congdan2" else {403, 409}
+            assert response.status_code in expected, (username, action, response.json())
+            assert response.json()["message"], (username, action)
+    assert snapshot(dossier) == before
