@@ -1,7 +1,8 @@
 """Accessible charts as inline SVG rendered on the server (no JavaScript, no CDN).
 
-Every chart is an ``<svg role="img">`` with ``<title>`` and ``<desc>`` referenced by
-``aria-labelledby``, scales with its container (``viewBox``), and comes with the table of its data
+Every chart is an ``<svg role="img">`` named by ``aria-label`` (its title) and described by its
+``<desc>`` (``aria-describedby``: every value in words), with ``<title>`` for tooltips. It scales
+with its container (``viewBox``) and comes with the table of its data
 (:class:`~congso.dashboard.tables.Table`), which the template prints under it — a screen-reader
 user or a phone without room for the picture reads the numbers there.
 """
@@ -152,10 +153,19 @@ def _svg(
     chart_id: str, title: str, desc: str, width: int, height: int, parts: list[str]
 ) -> SafeString:
     head = (
-        '<svg class="chart" viewBox="0 0 %d %d" width="100%%" role="img" '
-        'aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">'
+        '<svg class="chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-label="%s" '
+        'aria-describedby="%s-desc" xmlns="http://www.w3.org/2000/svg">'
         '<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>'
-        % (width, height, chart_id, chart_id, chart_id, escape(title), chart_id, escape(desc))
+        % (
+            width,
+            height,
+            escape(title),
+            chart_id,
+            chart_id,
+            escape(title),
+            chart_id,
+            escape(desc),
+        )
     )
     return mark_safe(head + "".join(parts) + "</svg>")
 

@@ -54,8 +54,9 @@ def test_dashboard_shows_counts_charts_and_tables(as_user, kpi_world):
     html = as_user("lanhdao").get("/dieu-hanh/", MARCH).content.decode()
     assert "40,0 %" in html  # on-time rate 2/5
     assert html.count('role="img"') == 3
+    assert 'aria-label="Tỷ lệ giải quyết đúng hạn theo cơ quan"' in html
     for chart_id in ("bieu-do-xu-huong", "bieu-do-dung-han", "bieu-do-766"):
-        assert 'aria-labelledby="%s-title %s-desc"' % (chart_id, chart_id) in html
+        assert 'aria-describedby="%s-desc"' % chart_id in html
         assert '<title id="%s-title">' % chart_id in html
         assert 'id="%s-data"' % chart_id in html  # the chart's data table
     assert "/mot-cua/ho-so/TEST-" in html  # overdue drill-down
