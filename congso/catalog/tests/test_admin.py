@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client, catalog, django_user_model):
-    user = django_user_model.objects.create_superuser("quantri", "qt@example.vn", "mat-khau-dai-1")
+    user = django_user_model.objects.create_superuser("quantri", "qt@example.vn", None)
     client.force_login(user)
     return client
 
