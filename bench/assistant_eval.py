@@ -832,6 +832,15 @@ def main() -> int:
             "(tracemalloc), %d postings."
             % (Procedure.objects.count(), build_big, mem_big, postings)
         )
+        # The table's latency includes the first (cold) database read of each procedure's
+        # facts; a second pass shows the steady state of a running process.
+        warm = metrics(rows, ask_all(rows))
+        report.append(
+            "Latency at %d procedures, second pass (facts cached, as in a running process): "
+            "p50 %.2f ms, p95 %.2f ms; the table above (first pass, each procedure's facts "
+            "read from the database once) is the figure checked against the target."
+            % (Procedure.objects.count(), warm["p50"], warm["p95"])
+        )
     if problems:
         report += ["", "Question-set problems (skipped):", ""] + ["- " + p for p in problems]
 
