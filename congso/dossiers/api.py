@@ -413,8 +413,12 @@ class DossierAttachmentDownloadApi(APIView):
         attachment = dossier.attachments.filter(pk=pk).first()
         if attachment is None:
             raise NotFoundError("Không tìm thấy tệp đính kèm.")
+        try:
+            handle = attachment.file.open("rb")
+        except OSError:
+            raise NotFoundError("Tệp đính kèm không còn trên máy chủ lưu trữ.") from None
         return FileResponse(
-            attachment.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=attachment.original_name,
             content_type=attachment.content_type,

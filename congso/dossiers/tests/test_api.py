@@ -501,3 +501,16 @@ def test_every_disallowed_action_is_refused_and_changes_nothing(api_as, make_dos
             assert response.status_code in expected, (username, action, response.json())
             assert response.json()["message"], (username, action)
     assert snapshot(dossier) == before
+
+
+def test_attachment_download_is_gated(api_as, make_dossier):
+    dossier = make_dossier("submitted")
+    attachment = dossier.attachments.first()
+    url = "/api/v1/dossiers/%s/attachments/%d/" % (dossier.code, attachment.pk)
+    response = api_as("motcua").get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert api_as("congdan2").get(url).status_code == 404
+    attachment.file.storage.delete(attachment.file.name)
+    missing = api_as("motcua").get(url)
+    assert missing.status_code == 404 and "không còn" in missing.json()["message"]
