@@ -9,13 +9,17 @@ Design (measured in docs/benchmarks-assistant.md):
   diacritics, which separates syllables that folding merges (đất/đặt, bán/bạn).
 * **Fields** are weighted (BM25F): name ≫ aliases (catalog synonyms and staff synonyms tied to
   the procedure) > result > field > required documents. Per-term, per-document contributions are
-  computed once at build time, so a query is a handful of dictionary look-ups.
-* **Query side.** Stop words weigh nothing, generic words ("thủ tục", "đăng ký") little;
-  unknown syllables are repaired against the catalog vocabulary (Telex leftovers, then edit
-  distance 1–2 chosen by bigram context); multi-word synonyms add the catalog's wording.
+  computed once at build time and kept in typed arrays, so a query only sums them; terms found
+  in most procedures are skipped at query time.
+* **Query side.** Stop words weigh nothing, generic words ("thủ tục", "đăng ký") and aspect
+  cues ("thời hạn") little; tokens that cannot be Vietnamese syllables are repaired against the
+  catalog vocabulary (run-together syllables, VNI digits, Telex leftovers, then edit distance
+  1–2 chosen by bigram context); multi-word synonyms add the catalog's wording.
 * **Rerank and gate.** The top candidates are rescored with how much of the procedure's name
-  the question covers and how much of the question the procedure covers; the latter is the
-  main abstention signal (an off-topic question leaves most of its content unexplained).
+  the question covers and how much of the question the procedure explains (accent-aware); the
+  latter, with a distinctive shared two-syllable phrase, drives abstention in
+  :func:`congso.assistant.intents.decide` (an off-topic question leaves most of its content
+  unexplained).
 
 The index is pure Python (no numpy) and is rebuilt when the catalog or the synonym table
 changes (see :func:`get_index`).
@@ -133,12 +137,6 @@ class Retrieval:
     @property
     def top(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
-
-    @property
-    def known_share(self) -> float:
-        if not self.content_tokens:
-            return 0.0
-        return 1 - len(self.unknown_tokens) / len(self.content_tokens)
 
 
 def _bigrams(tokens: Sequence[str]) -> list[str]:
@@ -598,6 +596,7 @@ class Index:
         return self._popular[:limit]
 
     def memory_terms(self) -> int:
+        """Number of postings (for the benchmark's report)."""
         return sum(len(docs) for docs, _ in self.postings.values())
 
 
