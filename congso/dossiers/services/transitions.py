@@ -76,7 +76,11 @@ def dossier_submit(*, actor: Any, dossier: Dossier, now: dt.datetime | None = No
         from_status=before,
         role=role,
         at=at,
-        public_note="Hồ sơ được nộp trực tuyến, chờ tiếp nhận",
+        public_note=(
+            "Hồ sơ được nộp trực tuyến, chờ tiếp nhận"
+            if dossier.channel == Channel.ONLINE
+            else "Hồ sơ được nộp, chờ tiếp nhận"
+        ),
     )
     _notify_applicant(dossier)
     return dossier
