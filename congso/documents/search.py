@@ -231,7 +231,17 @@ def _find_sqlite(
     )
     ordered_qs = matching.extra(order_by=["-documents_fts.rowid"])
     ids = list(ordered_qs.values_list("id", flat=True)[offset : offset + limit])
-    return Hits(ids, matching.order_by()[:COUNT_CAP].count(), False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH %s "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+            [parsed.fts5, SCAN_CAP - 1],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return Hits(ids, matching.order_by()[:COUNT_CAP].count(), False)
+    bounded = matching.extra(where=["documents_fts.rowid >= %s"], params=[row[0]])
+    return Hits(ids, bounded.order_by()[:COUNT_CAP].count(), False, exact=False)
 
 
 def folded(text: str) -> str:

@@ -154,3 +154,23 @@ def test_register_records_an_audit_event(officers, agency):
     assert [e.action for e in events] == ["document.register_incoming"]
     assert events[0].actor == officers["vanthu"]
     assert services.format_number(document.incoming_number or 0) == "01"
+
+
+def test_very_broad_queries_list_newest_first_with_a_bounded_count(officers, agency, monkeypatch):
+    from congso.documents import search
+
+    clerk, tinh = officers["vanthu"], agency("ubnd-tinh")
+    documents = [
+        register_incoming(clerk, tinh, summary="Báo cáo tình hình kinh tế tháng %d" % month)
+        for month in range(1, 6)
+    ]
+    assert _search(clerk, "kinh te").ranked
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(search, "SCAN_CAP", 2)
+    page = _search(clerk, "kinh te")
+    assert not page.ranked and not page.exact
+    assert page.results[:2] == [documents[-1], documents[-2]]
+    assert page.total == 2  # counted among the newest SCAN_CAP matches only
+    monkeypatch.setattr(search, "SCAN_CAP", 100)
+    page = _search(clerk, "kinh te")
+    assert page.exact and page.total == 5
