@@ -70,6 +70,39 @@ STOPWORDS = frozenset(
     ]
 )
 
+#: Syllables found in a large share of procedure names ("Cấp giấy phép...", "Đăng ký...").
+COMMON_WORDS = frozenset(
+    [
+        "dang",
+        "ky",
+        "cap",
+        "lai",
+        "doi",
+        "giay",
+        "phep",
+        "chung",
+        "nhan",
+        "xac",
+        "to",
+        "chuc",
+        "ca",
+        "nhan",
+        "doanh",
+        "nghiep",
+        "dieu",
+        "kien",
+        "kinh",
+        "doanh",
+        "hoat",
+        "dong",
+        "thanh",
+        "lap",
+        "thay",
+        "noi",
+        "dung",
+    ]
+)
+
 #: How many of the best database-ranked matches are re-ranked by the closeness of the name.
 RERANK_DEPTH = 60
 #: When no procedure has every word, the best of those having any word (the rest is noise).
@@ -357,8 +390,10 @@ def procedure_search(
         groups = [meaningful[:i] + meaningful[i + 1 :] for i in range(len(meaningful))]
         ids = search.ranked_ids(groups, prefix=prefix, within=base, limit=FALLBACK_LIMIT)
     if not ids:
-        # ...and then any word at all.
-        groups = [[t] for t in meaningful]
+        # ...and then any word at all, leaving out words most procedure names share: they match
+        # thousands of rows, cost the most to rank and tell nothing apart.
+        rare = [t for t in meaningful if t not in COMMON_WORDS] or meaningful
+        groups = [[t] for t in rare]
         ids = search.ranked_ids(groups, prefix=prefix, within=base, limit=FALLBACK_LIMIT)
     marked = vntext.tokenize(text) if vntext.has_diacritics(text) else []
     ids = _rerank(ids, tokens, marked, prefix_last)
