@@ -701,6 +701,7 @@ def _queues(
         ("approve", 3),
         ("return", 3),
         ("late", 2),
+        ("due_soon", 2),
     ]
     for stage, count in wanted:
         for n in range(count):
@@ -744,6 +745,26 @@ def _queues(
             pass  # a catalogue form the demo cannot fill; the queues above are enough
 
 
+def _start_for(now: dt.datetime, procedure: Procedure, ratio: float) -> dt.datetime:
+    """A moment before ``now`` such that ``ratio`` of the procedure's allowed working time
+    (counted from that moment) has elapsed by ``now``."""
+    value, unit = procedure.processing_time_value, procedure.processing_time_unit
+    start = now
+    for _ in range(3):  # the allowed time depends on the start; converges in a step or two
+        allowed = workdays.working_hours_between(start, workdays.due_at(start, value, unit))
+        target = max(0.5, allowed * ratio)
+        span_days = value * 2 + 20 if unit == "working_days" else 10  # covers weekends, Tết
+        low, high = now - dt.timedelta(days=span_days), now
+        for _ in range(30):
+            middle = low + (high - low) / 2
+            if workdays.working_hours_between(middle, now) > target:
+                low = middle
+            else:
+                high = middle
+        start = low
+    return start
+
+
 def _queue_dossier(
     rng: random.Random,
     now: dt.datetime,
@@ -764,16 +785,10 @@ def _queue_dossier(
         "phone": citizen.phone,
         "address": citizen.address,
     }
-    # Start far enough back for the working time each stage needs; "late" starts before its
-    # whole allowed time.
-    value, unit = procedure.processing_time_value, procedure.processing_time_unit
-    span_hours = value * 8.5 if unit == "working_days" else value
-    back = span_hours * (1.4 if stage == "late" else 0.4)
-    start = now
-    for _ in range(400):
-        start = start - dt.timedelta(hours=6)
-        if workdays.working_hours_between(start, now) >= max(0.5, back):
-            break
+    # Start far enough back that the share of the allowed working time each stage needs is used
+    # up by now: overdue for "late", past the 80 % mark for "due_soon".
+    ratio = {"late": 1.3, "due_soon": 0.9}.get(stage, 0.4)
+    start = _start_for(now, procedure, ratio)
     with transaction.atomic():
         dossier = services.dossier_create(
             actor=citizen,
@@ -794,6 +809,9 @@ def _queue_dossier(
                     now=start,
                 )
         step = (now - start) / 8
+        if stage in ("late", "due_soon"):
+            # Received right away, so that the working time used is what the stage needs.
+            step = min(step, dt.timedelta(minutes=10))
         t = start + step
         dossier = services.dossier_submit(actor=citizen, dossier=dossier, now=t)
         if stage == "receive":
@@ -804,7 +822,7 @@ def _queue_dossier(
             return
         t += step
         dossier = services.dossier_start(actor=specialist, dossier=dossier, now=t)
-        if stage in ("forward", "late"):
+        if stage in ("forward", "late", "due_soon"):
             return
         if stage == "supplement":
             services.dossier_request_supplement(
