@@ -91,6 +91,10 @@ def _procedure_facts(pk: int) -> Any:
     if proc is None:
         proc = (
             Procedure.objects.select_related("field")
+            # Answers never show these; the online form and legal basis are large JSON.
+            .defer(
+                "form", "legal_basis", "search_text", "who_may_apply", "conditions", "source_note"
+            )
             .prefetch_related("required_documents", "fees", "receiving_agencies")
             .get(pk=pk)
         )
