@@ -19,11 +19,13 @@ lexicon and thresholds) and a held-out half; both are reported.
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import json
 import math
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -754,6 +756,7 @@ def main() -> int:
         setup_django(args.db, fresh=not os.path.exists(args.db))
     else:
         tmp = tempfile.mkdtemp(prefix="assistant-eval-")
+        atexit.register(shutil.rmtree, tmp, True)
         setup_django(os.path.join(tmp, "eval.sqlite3"))
     from congso.catalog.models import Procedure
 
