@@ -263,6 +263,11 @@ PROVINCE_NAME = env_str("PROVINCE_NAME", "tỉnh Hậu Giang")
 # Dossier code template (mã hồ sơ); fields: agency_code, yymmdd, seq.
 DOSSIER_CODE_TEMPLATE = env_str("DOSSIER_CODE_TEMPLATE", "{agency_code}-{yymmdd}-{seq:04d}")
 
+# ---------------------------------------------------------------- virtual assistant
+ASSISTANT_INDEX_CHECK_SECONDS = env_int("ASSISTANT_INDEX_CHECK_SECONDS", 5)
+ASSISTANT_ANON_RATE = env_str("ASSISTANT_ANON_RATE", "60/min")
+ASSISTANT_USER_RATE = env_str("ASSISTANT_USER_RATE", "120/min")
+
 # ---------------------------------------------------------------- API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
