@@ -87,13 +87,19 @@ def _fill_application(page: Any, procedure: Any) -> None:
             field.fill(_value_for(spec))
 
 
+def _go(page: Any, action: Any) -> None:
+    """Do ``action`` (a click that submits or follows a link) and wait for the new page."""
+    with page.expect_navigation():
+        action()
+    page.wait_for_load_state()
+
+
 def _login(page: Any, base: str, username: str, next_url: str) -> None:
     page.context.clear_cookies()
     page.goto("%s/tai-khoan/dang-nhap/?next=%s" % (base, next_url))
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]:has-text('Đăng nhập')")
-    page.wait_for_load_state()
+    _go(page, lambda: page.click("button[type=submit]:has-text('Đăng nhập')"))
 
 
 def _act(page: Any, action: str, fields: dict[str, str] | None = None) -> None:
@@ -109,8 +115,7 @@ def _act(page: Any, action: str, fields: dict[str, str] | None = None) -> None:
             panel.locator(selector[6:]).check()
         else:
             panel.locator(selector).fill(value)
-    panel.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    _go(page, lambda: panel.locator("button[type=submit]").click())
 
 
 def _status(code: str) -> str:
@@ -136,15 +141,14 @@ def test_birth_registration_from_phone_to_rating(
     # 1. The citizen finds the procedure and submits online from the phone.
     _login(page, base, "congdan", "/ho-so/nop/")
     page.fill("input[name=q]", "khai sinh")
-    page.click("button:has-text('Tìm')")
-    page.click("a.card:has-text('Đăng ký khai sinh')")
+    _go(page, lambda: page.click("button:has-text('Tìm')"))
+    _go(page, lambda: page.click("a.card:has-text('Đăng ký khai sinh')"))
     assert page.url.endswith("/ho-so/nop/%s/" % procedure.code)
     assert_no_horizontal_scroll(page)
     _fill_application(page, procedure)
     for doc in procedure.required_documents.all():
         page.set_input_files('input[name="file__%s"]' % doc.slot, str(upload))
-    page.click("button[name=nop]")
-    page.wait_for_load_state()
+    _go(page, lambda: page.click("button[name=nop]"))
     dossier = Dossier.objects.get(applicant__username="congdan", procedure=procedure)
     assert page.url.endswith("/ho-so/%s/" % dossier.code), page.content()[:3000]
     assert "Đã nộp, chờ tiếp nhận" in page.inner_text("main")
@@ -155,8 +159,8 @@ def test_birth_registration_from_phone_to_rating(
     # 2. The one-stop officer sees it in the queue and receives it.
     _login(page, base, "motcua", "/mot-cua/")
     assert_no_horizontal_scroll(page)
-    page.click("a.queue-card:has-text('Chờ tiếp nhận')")
-    page.click("a:has-text('%s')" % dossier.code)
+    _go(page, lambda: page.click("a.queue-card:has-text('Chờ tiếp nhận')"))
+    _go(page, lambda: page.click("a:has-text('%s')" % dossier.code))
     assert_no_horizontal_scroll(page)
     _act(page, "receive", {"textarea[name='receive-note']": "Hồ sơ đủ thành phần"})
     assert _status(dossier.code) == "received"
@@ -175,8 +179,8 @@ def test_birth_registration_from_phone_to_rating(
 
     # 4. The leader approves with the signed result.
     _login(page, base, "lanhdao", "/mot-cua/")
-    page.click("a.queue-card:has-text('Chờ phê duyệt')")
-    page.click("a:has-text('%s')" % dossier.code)
+    _go(page, lambda: page.click("a.queue-card:has-text('Chờ phê duyệt')"))
+    _go(page, lambda: page.click("a:has-text('%s')" % dossier.code))
     _act(page, "approve", {"file:input[name='approve-file']": str(result)})
     assert _status(dossier.code) == "approved"
     assert Dossier.objects.get(code=dossier.code).attachments.filter(kind="result").exists()
@@ -205,7 +209,7 @@ def test_birth_registration_from_phone_to_rating(
     page.context.clear_cookies()
     page.goto("%s/tra-cuu/?code=%s" % (base, dossier.code))
     page.fill("input[name=phone_or_id]", "0912345678")
-    page.click("button:has-text('Tra cứu')")
+    _go(page, lambda: page.click("button:has-text('Tra cứu')"))
     assert "Đã trả kết quả" in page.inner_text("main")
     assert "Nguyễn Văn An" not in page.inner_text("main")
     assert_no_horizontal_scroll(page)
@@ -223,11 +227,10 @@ def test_walk_in_dossier_entered_and_received_at_the_counter(
     scan.write_bytes(PDF_BYTES)
 
     _login(page, base, "motcua", "/mot-cua/")
-    page.click("a:has-text('Tiếp nhận hồ sơ trực tiếp')")
+    _go(page, lambda: page.click("a:has-text('Tiếp nhận hồ sơ trực tiếp')"))
     page.fill("input[name=q]", "khai sinh")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    page.click("a:has-text('Đăng ký khai sinh')")
+    _go(page, lambda: page.keyboard.press("Enter"))
+    _go(page, lambda: page.click("a:has-text('Đăng ký khai sinh')"))
     assert_no_horizontal_scroll(page)
     page.fill("input[name='nguoi-nop-name']", "Đặng Thị Mỹ")
     page.fill("input[name='nguoi-nop-personal_id']", "093199001111")
@@ -236,8 +239,7 @@ def test_walk_in_dossier_entered_and_received_at_the_counter(
     _fill_application(page, procedure)
     for doc in procedure.required_documents.filter(mandatory=True):
         page.set_input_files('input[name="file__%s"]' % doc.slot, str(scan))
-    page.click("button[name='tiep-nhan']")
-    page.wait_for_load_state()
+    _go(page, lambda: page.click("button[name='tiep-nhan']"))
 
     dossier = Dossier.objects.get(applicant_name="Đặng Thị Mỹ")
     assert (dossier.channel, dossier.status) == ("counter", "received")
