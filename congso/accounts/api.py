@@ -20,10 +20,16 @@ class TokenObtainApi(APIView):
     authentication_classes: list = []
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TokenRequest"
+
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "Token"
+
         token = serializers.CharField()
 
     class InvalidCredentialsError(ApplicationError):
@@ -55,6 +61,9 @@ class MeApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class MembershipSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "Membership"
+
         agency_code = serializers.CharField(source="agency.code")
         agency_slug = serializers.CharField(source="agency.slug")
         agency_name = serializers.CharField(source="agency.name")
@@ -62,6 +71,9 @@ class MeApi(APIView):
         role_display = serializers.CharField(source="get_role_display")
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "Me"
+
         id = serializers.IntegerField()
         username = serializers.CharField()
         full_name = serializers.CharField()
