@@ -1,0 +1,784 @@
+"""Site-wide safety net: crawl every page and poke every API endpoint, as every demo role.
+
+The demo data of each app is loaded once for the module through the apps' own demo loaders (the
+dossier history at a reduced size) inside one outer transaction that is rolled back at the end,
+so the crawl sees realistic data without slowing the suite or leaking rows into other tests.
+
+What must hold everywhere:
+- no page, link target, form submission or API call answers with a server error (>= 500);
+- every HTML page says ``<html lang="vi">``, has a non-empty ``<title>`` and exactly one ``<h1>``,
+  and shows no raw template syntax;
+- every API error is JSON carrying a ``message``.
+Smells that need a human eye (visible "None", raw status codes, ISO dates, broken links) are
+collected and printed, not asserted: run with ``-s`` to see them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sys
+import time
+import traceback
+from collections import Counter, deque
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+from django.db import transaction
+from django.test import Client, override_settings
+
+import pytest
+
+ROLES = ["anonymous", "congdan", "motcua", "chuyenvien", "lanhdao", "vanthu", "admin"]
+SEEDS = [
+    "/",
+    "/thu-tuc/",
+    "/ho-so/",
+    "/ho-so/nop/",
+    "/tra-cuu/",
+    "/mot-cua/",
+    "/van-ban/",
+    "/tro-ly-ao/",
+    "/dieu-hanh/",
+    "/thong-ke/",
+    "/api/v1/docs/",
+]
+PAGE_CAP = 100  # pages fetched per role
+FORM_CAP = 14  # distinct forms submitted with bad input, per role
+SHAPE_CAP = 2  # pages fetched per URL shape (e.g. /thu-tuc/<code>/), per role
+DOSSIER_HISTORY = 24  # the demo history is 2,700 dossiers; a few dozen cover every state
+SKIP_PREFIXES = ("/static/", "/tai-khoan/dang-xuat/", "/sw.js", "/manifest.webmanifest")
+# Swagger UI is drf-spectacular's page: it builds its headings with JavaScript.
+THIRD_PARTY_PAGES = ("/api/v1/docs/",)
+RAW_STATUSES = {
+    "in_progress",
+    "awaiting_approval",
+    "awaiting_payment",
+    "supplement_requested",
+    "submitted",
+    "received",
+    "approved",
+    "rejected",
+    "returned",
+    "withdrawn",
+    "draft",
+    "pending",
+    "overdue",
+}
+ISO_DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|%\}|\}\}")
+
+
+# ---------------------------------------------------------------- demo data, once per module
+@pytest.fixture(scope="module")
+def site(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[dict]:
+    """Load the demo data of every app once; roll it all back when the module is done."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    base = tmp_path_factory.mktemp("crawl")
+    keys = [rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(3)]
+    counter = iter(range(100_000))
+    overrides = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=base / "media",
+        VAR_DIR=base / "var",
+        DOCUMENTS_PKI_DIR=base / "pki",
+        AXES_ENABLED=False,
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    with django_db_blocker.unblock(), overrides, pytest.MonkeyPatch.context() as mp:
+        try:
+            from congso.documents import signing
+
+            mp.setattr(
+                signing.rsa,
+                "generate_private_key",
+                lambda **_: keys[next(counter) % len(keys)],
+            )
+        except ImportError:
+            pass
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            timings = _load_demo()
+            yield {"base": base, "timings": timings}
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _load_demo() -> dict[str, float]:
+    import importlib
+
+    timings: dict[str, float] = {}
+    for app in ("agencies", "accounts", "catalog", "dossiers", "documents", "dashboard"):
+        started = time.perf_counter()
+        try:
+            demo = importlib.import_module("congso.%s.demo" % app)
+        except ModuleNotFoundError:
+            continue
+        if app == "dossiers":
+            demo.load(size=DOSSIER_HISTORY)
+        else:
+            demo.load()
+        timings[app] = round(time.perf_counter() - started, 2)
+    return timings
+
+
+@pytest.fixture
+def media(site: dict, db: None, settings: Any) -> None:
+    """Per-test settings point back at the module's files (the root conftest redirects them)."""
+    settings.MEDIA_ROOT = site["base"] / "media"
+    settings.VAR_DIR = site["base"] / "var"
+    settings.DOCUMENTS_PKI_DIR = site["base"] / "pki"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _client(role: str) -> Client:
+    from congso.accounts.models import User
+
+    client = Client(raise_request_exception=True)
+    if role != "anonymous":
+        client.force_login(User.objects.get(username=role))
+    return client
+
+
+# ---------------------------------------------------------------- HTML parsing
+class _Page(HTMLParser):
+    """Links, forms, title, headings and the visible text of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lang: str | None = None
+        self.links: list[str] = []
+        self.forms: list[dict[str, Any]] = []
+        self.title = ""
+        self.h1 = 0
+        self.text: list[str] = []
+        self._skip = 0
+        self._in_title = False
+        self._form: dict[str, Any] | None = None
+        self._select: dict[str, Any] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "html":
+            self.lang = a.get("lang")
+        elif tag in ("script", "style", "template"):
+            self._skip += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "h1":
+            self.h1 += 1
+        elif tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        elif tag == "form":
+            self._form = {
+                "method": a.get("method", "get").lower(),
+                "action": a.get("action", ""),
+                "enctype": a.get("enctype", ""),
+                "fields": [],
+            }
+            self.forms.append(self._form)
+        elif tag in ("input", "textarea", "select") and self._form is not None and a.get("name"):
+            field = {"tag": tag, "name": a["name"], "type": a.get("type", tag), "attrs": a}
+            field["options"] = []
+            self._form["fields"].append(field)
+            if tag == "select":
+                self._select = field
+        elif tag == "option" and self._select is not None:
+            self._select["options"].append(a.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "template"):
+            self._skip = max(0, self._skip - 1)
+        elif tag == "title":
+            self._in_title = False
+        elif tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skip:
+            self.text.append(data)
+
+    @property
+    def visible(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def _parse(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
+
+
+def _shape(url: str) -> str:
+    """The URL with identifiers replaced: /ho-so/H30.99-260101-0001/ → /ho-so/#/."""
+    parts = urlsplit(url)
+    segments = ["#" if re.search(r"\d", s) else s for s in parts.path.split("/")]
+    keys = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return "/".join(segments) + ("?" + "&".join(keys) if keys else "")
+
+
+def _same_site(base: str, href: str) -> str | None:
+    href = href.strip()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:", "sms:")):
+        return None
+    url = urljoin("http://testserver" + base, href)
+    parts = urlsplit(url)
+    if parts.netloc != "testserver":
+        return None
+    path = parts.path
+    if path.startswith(SKIP_PREFIXES):
+        return None
+    if path.startswith("/quan-tri/") and path != "/quan-tri/":
+        return None
+    return path + ("?" + parts.query if parts.query else "")
+
+
+# ---------------------------------------------------------------- the crawl
+class _Report:
+    def __init__(self, role: str) -> None:
+        self.role = role
+        self.failures: list[str] = []
+        self.smells: list[str] = []
+
+    def fail(self, url: str, what: str) -> None:
+        self.failures.append("[%s] %s — %s" % (self.role, url, what))
+
+    def smell(self, url: str, what: str) -> None:
+        self.smells.append("[%s] %s — %s" % (self.role, url, what))
+
+
+def _get(client: Client, url: str, report: _Report, **extra: Any) -> Any:
+    try:
+        return client.get(url, **extra)
+    except Exception as exc:
+        report.fail(url, "GET raised %s" % _exc_summary(exc))
+        return None
+
+
+def _exc_summary(exc: BaseException) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/congso/" in f.filename]
+    where = (
+        ("%s:%s" % (frames[-1].filename.split("/congso/")[-1], frames[-1].lineno)) if frames else ""
+    )
+    return "%s: %s (congso/%s)" % (type(exc).__name__, str(exc)[:300], where)
+
+
+def _check_html(url: str, html: str, report: _Report, status: int) -> _Page:
+    page = _parse(html)
+    if url.startswith(THIRD_PARTY_PAGES):
+        if page.lang != "vi":
+            report.smell(url, 'trang của thư viện ngoài không có lang="vi" (%s)' % page.lang)
+        return page
+    if page.lang != "vi":
+        report.fail(url, '<html lang="%s">, cần lang="vi"' % page.lang)
+    if not page.title.strip():
+        report.fail(url, "không có <title>")
+    if page.h1 != 1:
+        report.fail(url, "%d thẻ <h1> (cần đúng 1)" % page.h1)
+    visible = page.visible
+    match = TEMPLATE_SYNTAX.search(visible)
+    if match:
+        start = max(0, match.start() - 60)
+        report.fail(url, "cú pháp template lộ ra: …%s…" % visible[start : match.end() + 60])
+    for word in re.findall(r"\b(None|null|undefined|NaN|True|False)\b", visible):
+        report.smell(url, "chữ “%s” hiển thị cho người dùng" % word)
+        break
+    raw = sorted(RAW_STATUSES.intersection(re.findall(r"\b[a-z]+(?:_[a-z]+)*\b", visible)))
+    if raw:
+        report.smell(url, "mã trạng thái thô hiển thị: %s" % ", ".join(raw))
+    iso = ISO_DATE.search(visible)
+    if iso:
+        report.smell(url, "ngày dạng ISO %s (cần dd/mm/yyyy)" % iso.group(0))
+    if status == 200 and "Traceback" in visible:
+        report.fail(url, "traceback hiển thị")
+    return page
+
+
+def crawl(role: str, report: _Report) -> dict[str, Any]:
+    """Breadth-first GET of same-site links from the seeds; returns pages, forms and stats."""
+    client = _client(role)
+    queue: deque[tuple[str, str]] = deque((seed, "(seed)") for seed in SEEDS)
+    seen: set[str] = set()
+    shapes: Counter[str] = Counter()
+    forms: dict[str, tuple[str, dict[str, Any]]] = {}
+    statuses: Counter[int] = Counter()
+    fetched = 0
+    while queue and fetched < PAGE_CAP:
+        url, source = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        shape = _shape(url)
+        if shapes[shape] >= SHAPE_CAP:
+            continue
+        shapes[shape] += 1
+        response = _get(client, url, report)
+        fetched += 1
+        if response is None:
+            continue
+        statuses[response.status_code] += 1
+        if response.status_code >= 500:
+            report.fail(url, "HTTP %s (link from %s)" % (response.status_code, source))
+            continue
+        if response.status_code in (301, 302, 303, 307, 308):
+            target = _same_site(url, response["Location"])
+            if target:
+                queue.append((target, url))
+            continue
+        if response.status_code == 404 and source != "(seed)":
+            report.smell(url, "liên kết hỏng (404), liên kết từ %s" % source)
+        elif response.status_code >= 400:
+            report.smell(url, "HTTP %s (từ %s)" % (response.status_code, source))
+        content_type = response.get("Content-Type", "")
+        if "text/html" not in content_type or getattr(response, "streaming", False):
+            continue
+        page = _check_html(url, response.content.decode("utf-8", "replace"), report, 200)
+        for href in page.links:
+            target = _same_site(url, href)
+            if target and target not in seen:
+                queue.append((target, url))
+        for form in page.forms:
+            action = _same_site(url, form["action"] or url)
+            if action:
+                names = ",".join(sorted(f["name"] for f in form["fields"]))
+                key = "%s %s %s" % (form["method"], _shape(action).split("?")[0], names)
+                if key not in forms and len(forms) < FORM_CAP:
+                    forms[key] = (action, form)
+    return {"fetched": fetched, "statuses": statuses, "forms": list(forms.values())}
+
+
+# ---------------------------------------------------------------- HTML forms with bad input
+BAD_BY_TYPE = {
+    "date": "31/02/2026",
+    "datetime-local": "2026-02-31T25:61",
+    "number": "mười hai",
+    "email": "khong-phai-email",
+    "tel": "09" + "9" * 60,
+    "checkbox": "khong-hop-le",
+    "radio": "999",
+    "hidden": "khong-ton-tai",
+}
+
+
+def _bad_form_data(form: dict[str, Any], variant: str) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for field in form["fields"]:
+        kind = field["type"]
+        if kind in ("file", "submit", "button", "image", "reset"):
+            if kind == "submit" and field["attrs"].get("value") is not None:
+                data[field["name"]] = field["attrs"].get("value", "")
+            continue
+        if field["name"] == "csrfmiddlewaretoken":
+            continue
+        if variant == "huge":
+            data[field["name"]] = "Đ" * (20_000 if form["method"] == "post" else 2_000)
+        elif variant == "nul":  # PostgreSQL refuses NUL bytes in text and jsonb
+            data[field["name"]] = "Hậu\x00Giang"
+        elif variant == "bad":
+            data[field["name"]] = BAD_BY_TYPE.get(
+                kind,
+                "31/02/2026"
+                if "ngay" in field["name"] or "date" in field["name"]
+                else "XYZ.999.H30-không-tồn-tại",
+            )
+        elif variant == "select-unknown":
+            data[field["name"]] = (
+                "khong-ton-tai" if field["tag"] == "select" else field["attrs"].get("value", "")
+            )
+    return data
+
+
+def fuzz_forms(role: str, forms: list[tuple[str, dict[str, Any]]], report: _Report) -> int:
+    client = _client(role)
+    sent = 0
+    for action, form in forms:
+        for variant in ("empty", "bad", "huge", "select-unknown", "nul"):
+            data = {} if variant == "empty" else _bad_form_data(form, variant)
+            if form["method"] != "post" and variant == "empty":
+                data = {"page": "-1", "trang": "abc"}
+            try:
+                if form["method"] == "post":
+                    response = client.post(action, data)
+                else:
+                    response = client.get(action.split("?")[0], data)
+            except Exception as exc:
+                report.fail(
+                    action, "%s (%s) raised %s" % (form["method"], variant, _exc_summary(exc))
+                )
+                continue
+            sent += 1
+            if response.status_code >= 500:
+                report.fail(
+                    action, "%s (%s) → HTTP %s" % (form["method"], variant, response.status_code)
+                )
+            elif response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+                _check_html(action + " [POST %s]" % variant, response.content.decode(), report, 200)
+    return sent
+
+
+# Defects found by this file and reported to their owners: while one is still present the test
+# is marked xfail (naming it); any other failure still fails the test.
+KNOWN_DEFECTS = {
+    r"raised DataError: PostgreSQL text fields cannot contain NUL": (
+        "NUL byte in a URL or field reaches PostgreSQL (dossiers selectors, …)"
+    ),
+    r"/actions/reject/ \((empty|empty-object|nulls)\) — raised TypeError: dossier_reject\(\) missing": (
+        "dossiers: reject without a reason raises TypeError (services dossier_perform)"
+    ),
+}
+
+
+def _finish(report: _Report) -> None:
+    """Fail on any failure; xfail when every failure is a known, reported defect."""
+    if not report.failures:
+        return
+    known = {
+        reason
+        for line in report.failures
+        for pattern, reason in KNOWN_DEFECTS.items()
+        if re.search(pattern, line)
+    }
+    unknown = [
+        line for line in report.failures if not any(re.search(p, line) for p in KNOWN_DEFECTS)
+    ]
+    assert not unknown, "\n".join(unknown)
+    pytest.xfail("lỗi đã báo: " + "; ".join(sorted(known)))
+
+
+def _print(report: _Report, header: str) -> None:
+    lines = ["", "== %s" % header]
+    lines += ["  SMELL %s" % line for line in sorted(set(report.smells))]
+    lines += ["  FAIL  %s" % line for line in report.failures]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ROLES)
+def test_every_reachable_page_renders_for_role(role: str, site: dict, media: None) -> None:
+    """No 500 on any page, link or form; every page is Vietnamese, titled, with one <h1>."""
+    report = _Report(role)
+    result = crawl(role, report)
+    sent = fuzz_forms(role, result["forms"], report)
+    _print(
+        report,
+        "%s: %d trang, %d lần gửi biểu mẫu, mã trả về %s; nạp demo %s"
+        % (role, result["fetched"], sent, dict(result["statuses"]), site["timings"]),
+    )
+    assert result["fetched"] >= len(SEEDS)
+    _finish(report)
+
+
+# ---------------------------------------------------------------- API
+def _schema() -> dict[str, Any]:
+    response = Client().get("/api/v1/schema/", {"format": "json"})
+    assert response.status_code == 200, response.content[:500]
+    return json.loads(response.content)
+
+
+def _api(role: str) -> Any:
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from congso.accounts.models import User
+
+    client = APIClient(raise_request_exception=True)
+    if role not in ("anonymous", "bad-token"):
+        token, _ = Token.objects.get_or_create(user=User.objects.get(username=role))
+        client.credentials(HTTP_AUTHORIZATION="Bearer " + token.key)
+    elif role == "bad-token":
+        client.credentials(HTTP_AUTHORIZATION="Bearer khong-phai-ma-that")
+    return client
+
+
+def _path_values() -> dict[str, list[str]]:
+    """Real and bogus values for each path parameter of the API."""
+    from congso.catalog.models import Procedure
+
+    values: dict[str, list[str]] = {
+        "code": ["KHONG-TON-TAI", "%00", "ĐĐĐ"],
+        "action": ["khong-ton-tai"],
+        "id": ["999999"],
+        "document_id": ["999999"],
+        "assignment_id": ["999999"],
+        "file_id": ["999999"],
+    }
+    procedure = Procedure.objects.filter(is_active=True).order_by("code").first()
+    procedure_codes = [procedure.code] if procedure else []
+    try:
+        from congso.dossiers.models import Dossier
+        from congso.dossiers.workflow import TRANSITIONS
+
+        mine = Dossier.objects.filter(applicant__username="congdan").exclude(status="draft")
+        queued = Dossier.objects.filter(agency__slug="phuong-vi-thanh")
+        for status in ("in_progress", "submitted"):  # one the desk can act on, one the citizen
+            dossier = (queued if status == "in_progress" else mine).filter(status=status).first()
+            dossier = dossier or mine.order_by("-pk").first()
+            if dossier is not None and dossier.code not in values["code"]:
+                values["code"].insert(0, dossier.code)
+                attachment = dossier.attachments.first()
+                if attachment is not None and str(attachment.pk) not in values["id"]:
+                    values["id"].insert(0, str(attachment.pk))
+        values["dossier_action"] = sorted(TRANSITIONS)
+    except ImportError:
+        pass
+    try:
+        from congso.documents.models import Document
+
+        document = Document.objects.filter(agency__slug="phuong-vi-thanh").order_by("-pk").first()
+        if document is not None:
+            values["document_id"].insert(0, str(document.pk))
+            file = document.files.first() if hasattr(document, "files") else None
+            if file is not None:
+                values["file_id"].insert(0, str(file.pk))
+            assignment = document.assignments.first() if hasattr(document, "assignments") else None
+            if assignment is not None:
+                values["assignment_id"].insert(0, str(assignment.pk))
+    except ImportError:
+        pass
+    values["procedure_code"] = [*procedure_codes, "KHONG-TON-TAI"]
+    return values
+
+
+def _fill(path: str, values: dict[str, list[str]]) -> list[str]:
+    """Real and bogus values for the path's parameters (every action on the real objects)."""
+    names = re.findall(r"\{(\w+)\}", path)
+    pools = []
+    for name in names:
+        pool = values.get(name, ["999999"])
+        if name == "code" and path.startswith("/api/v1/procedures/"):
+            pool = values["procedure_code"]
+        if name == "action" and "/dossiers/" in path:
+            pool = [*values.get("dossier_action", []), "khong-ton-tai"]
+        elif name == "action":
+            pool = ["approve", "sign", "send", "khong-ton-tai"]
+        pools.append(pool)
+    combos = set(itertools.product(*pools)) if len(pools) < 2 else set()
+    if len(pools) >= 2:  # real objects × every action; bogus values once each
+        combos.update(itertools.product(pools[0][:2], *pools[1:]))
+        combos.update((value, *(p[0] for p in pools[1:])) for value in pools[0])
+    urls = []
+    for combo in sorted(combos):
+        url = path
+        for name, value in zip(names, combo, strict=True):
+            url = url.replace("{%s}" % name, value)
+        urls.append(url)
+    return urls
+
+
+def _check_api(response: Any, label: str, report: _Report) -> None:
+    if response.status_code >= 500:
+        report.fail(label, "HTTP %s" % response.status_code)
+        return
+    if response.status_code >= 400:
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            report.fail(
+                label, "lỗi %s không phải JSON: %r" % (response.status_code, response.content[:200])
+            )
+            return
+        if not isinstance(body, dict) or not body.get("message"):
+            report.fail(label, "lỗi %s thiếu “message”: %r" % (response.status_code, body))
+
+
+GET_QUERIES = [
+    {},
+    {"page": "0"},
+    {"page": "abc"},
+    {"page": "99999"},
+    {"page_size": "-1"},
+    {"q": "Đ" * 5000},
+    {"q": "khai\x00sinh", "search": "khai\x00sinh", "code": "H30\x00"},
+    {"from": "31/02/2026", "to": "2026-13-45", "received_from": "hôm qua", "received_to": "x"},
+    {"agency": "khong-ton-tai", "field": "khong-ton-tai", "level": "9", "queue": "khong-ton-tai"},
+    {"period": "2026-Q9", "received_at": "31/02/2026", "direction": "ngang", "book": "abc"},
+    {"code": "KHONG-TON-TAI", "phone": "abc", "personal_id": "1" * 40, "mine": "có"},
+]
+
+
+@pytest.mark.slow
+def test_every_api_read_endpoint_answers_without_server_error(site: dict, media: None) -> None:
+    """GET every endpoint of the schema, with and without a token and with odd query strings."""
+    schema = _schema()
+    values = _path_values()
+    report = _Report("api-get")
+    count = 0
+    for role in ("anonymous", "bad-token", "congdan", "motcua", "vanthu"):
+        client = _api(role)
+        for path, operations in schema["paths"].items():
+            if "get" not in operations:
+                continue
+            odd = role in ("anonymous", "motcua") and "{" not in path
+            queries = GET_QUERIES if odd else GET_QUERIES[:1]
+            for url in _fill(path, values):
+                for query in queries:
+                    label = "%s %s?%s" % (role, url, urlencode(query)[:80])
+                    try:
+                        response = client.get(url, query)
+                    except Exception as exc:
+                        report.fail(label, "raised %s" % _exc_summary(exc))
+                        continue
+                    count += 1
+                    _check_api(response, label, report)
+    _print(report, "API GET: %d yêu cầu" % count)
+    assert count > 50
+    _finish(report)
+
+
+def _input_fields(url: str) -> dict[str, Any]:
+    """The fields of the endpoint's input serializer, read from the view itself.
+
+    The schema's request bodies are not trusted for field names: colliding component names
+    (several nested ``InputSerializer`` classes) can make them describe another endpoint.
+    """
+    from django.urls import resolve
+
+    try:
+        match = resolve(urlsplit(url).path)
+    except Exception:
+        return {}
+    view = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None)
+    serializer = getattr(view, "InputSerializer", None)
+    if serializer is None:
+        return {}
+    try:
+        return dict(serializer().fields)
+    except Exception:
+        return {}
+
+
+def _wrong_value(field: Any) -> Any:
+    from rest_framework import serializers as s
+
+    if isinstance(field, (s.IntegerField, s.DecimalField, s.FloatField)):
+        return "mười hai"
+    if isinstance(field, s.BooleanField):
+        return {"x": 1}
+    if isinstance(field, (s.DateField, s.DateTimeField)):
+        return "31/02/2026"
+    if isinstance(field, (s.ListField, s.ListSerializer, s.MultipleChoiceField)):
+        return "không phải danh sách"
+    if isinstance(field, (s.DictField, s.JSONField, s.Serializer)):
+        return ["không", "phải", "đối tượng"]
+    if isinstance(field, s.ChoiceField):
+        return "khong-ton-tai"
+    if isinstance(field, s.FileField):
+        return "không phải tệp"
+    return {"sai": ["kiểu"]}
+
+
+def _payloads(fields: dict[str, Any], extra_names: list[str]) -> list[tuple[str, Any, str]]:
+    """(label, body, content type) tuples of malformed input."""
+    names = list(fields) or extra_names
+    payloads: list[tuple[str, Any, str]] = [
+        ("empty", "", "application/json"),
+        ("not-json", "{không phải json", "application/json"),
+        ("json-list", "[1, 2, 3]", "application/json"),
+        ("empty-object", "{}", "application/json"),
+    ]
+    if names:
+        payloads += [
+            ("wrong-types", {n: _wrong_value(fields.get(n)) for n in names}, "json"),
+            ("huge", dict.fromkeys(names, "Đ" * 20000), "json"),
+            ("bad-dates", dict.fromkeys(names, "31/02/2026"), "json"),
+            ("unknown-codes", dict.fromkeys(names, "XYZ.999.H30"), "json"),
+            ("nul", dict.fromkeys(names, "Hậu\x00Giang"), "json"),
+            ("nulls", dict.fromkeys(names), "json"),
+            ("form-encoded", dict.fromkeys(names, "31/02/2026"), "multipart"),
+        ]
+    return payloads
+
+
+ACTION_PAYLOADS = {"empty-object", "wrong-types", "huge", "bad-dates", "nul"}
+GUESSED_FIELDS = ["question", "username", "password", "title", "content", "code", "note"]
+
+
+def _dossier_form_payloads() -> list[tuple[str, Any, str]]:
+    """A real procedure with an online form whose every answer is malformed."""
+    from congso.catalog.models import Procedure
+
+    out = []
+    procedure = Procedure.objects.filter(is_active=True).exclude(form={}).order_by("code").first()
+    if procedure is None:
+        return out
+    spec = (procedure.form or {}).get("fields", [])
+    names = [f.get("name") or f.get("key") for f in spec if isinstance(f, dict)]
+    for label, value in (
+        ("date", "31/02/2026"),
+        ("huge", "Đ" * 50_000),
+        ("type", [1]),
+        ("nul", "Hậu\x00Giang"),
+    ):
+        out.append(
+            (
+                "dossier-form-%s" % label,
+                {
+                    "procedure": procedure.code,
+                    "form": {n: value for n in names if n},
+                    "agency": "phuong-vi-thanh",
+                    "submit": True,
+                },
+                "json",
+            )
+        )
+    out.append(("dossier-bad-agency", {"procedure": procedure.code, "agency": "XYZ"}, "json"))
+    return out
+
+
+@pytest.mark.slow
+def test_every_api_write_endpoint_rejects_malformed_input_cleanly(site: dict, media: None) -> None:
+    """POST malformed bodies to every write endpoint as a citizen and an officer."""
+    schema = _schema()
+    values = _path_values()
+    report = _Report("api-post")
+    count = 0
+    special = _dossier_form_payloads()
+    codes: Counter[tuple[str, int]] = Counter()
+    spent: Counter[tuple[str, str]] = Counter()
+    for role in ("congdan", "motcua", "anonymous"):
+        client = _api(role)
+        for path, operations in schema["paths"].items():
+            if "post" not in operations:
+                continue
+            for url in _fill(path, values)[:40]:
+                payloads = _payloads(_input_fields(url), GUESSED_FIELDS)
+                if path == "/api/v1/dossiers/":
+                    payloads += special
+                if role == "anonymous":  # refused before the body is read
+                    payloads = payloads[3:5]
+                elif re.search(r"KHONG-TON-TAI|ĐĐĐ|999999", url):  # 404 before the body is read
+                    payloads = payloads[:2]
+                elif "{action}" in path:  # many URLs: keep the payloads that reach the services
+                    payloads = [p for p in payloads if p[0] in ACTION_PAYLOADS]
+                for label, body, kind in payloads:
+                    where = "%s POST %s (%s)" % (role, url, label)
+                    started = time.perf_counter()
+                    try:
+                        if kind == "json":
+                            response = client.post(url, body, format="json")
+                        elif kind == "multipart":
+                            response = client.post(url, body, format="multipart")
+                        else:
+                            response = client.generic("POST", url, body, content_type=kind)
+                    except Exception as exc:
+                        report.fail(where, "raised %s" % _exc_summary(exc))
+                        continue
+                    count += 1
+                    spent[(path, label)] += time.perf_counter() - started
+                    codes[(path, response.status_code)] += 1
+                    _check_api(response, where, report)
+    _print(report, "API POST: %d yêu cầu" % count)
+    for (path, label), seconds in spent.most_common(8):
+        sys.stdout.write("  slowest: %-60s %-14s %.1f s\n" % (path, label, seconds))
+    assert count > 100
+    _finish(report)
