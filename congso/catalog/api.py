@@ -25,6 +25,9 @@ from congso.core.formatting import WEEKDAYS, format_vnd
 
 
 class _ProcessingTimeSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "ProcessingTime"
+
     value = serializers.IntegerField(source="processing_time_value")
     unit = serializers.CharField(source="processing_time_unit")
     unit_display = serializers.CharField(source="get_processing_time_unit_display")
@@ -39,6 +42,9 @@ class ProcedureListApi(APIView):
     permission_classes = [AllowAny]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ProcedureListQuery"
+
         search = serializers.CharField(max_length=200, required=False, allow_blank=True)
         field = serializers.SlugField(max_length=200, required=False, allow_blank=True)
         level = serializers.ChoiceField(
@@ -62,6 +68,9 @@ class ProcedureListApi(APIView):
             return value
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ProcedureListItem"
+
         code = serializers.CharField()
         name = serializers.CharField()
         field = serializers.CharField(source="field.name")
@@ -110,6 +119,9 @@ class ProcedureListApi(APIView):
 
 
 class _DocumentSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "RequiredDocument"
+
     name = serializers.CharField()
     original_or_copy = serializers.CharField()
     original_or_copy_display = serializers.CharField(source="get_original_or_copy_display")
@@ -127,6 +139,9 @@ class _DocumentSerializer(serializers.Serializer):
 
 
 class _FeeSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "Fee"
+
     case = serializers.CharField()
     amount = serializers.IntegerField(help_text="đồng (VND); 0 là miễn phí")
     amount_display = serializers.SerializerMethodField()
@@ -137,6 +152,9 @@ class _FeeSerializer(serializers.Serializer):
 
 
 class _AgencySerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "ReceivingAgency"
+
     slug = serializers.CharField()
     code = serializers.CharField()
     name = serializers.CharField()
@@ -149,6 +167,9 @@ class ProcedureDetailApi(APIView):
     permission_classes = [AllowAny]
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ProcedureDetail"
+
         code = serializers.CharField()
         name = serializers.CharField()
         field = serializers.CharField(source="field.name")
@@ -201,6 +222,9 @@ class ProcedureDueDateApi(APIView):
         code = "invalid_date"
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ProcedureDueDateQuery"
+
         received_at = serializers.CharField(
             required=False,
             help_text=(
@@ -210,6 +234,9 @@ class ProcedureDueDateApi(APIView):
         )
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ProcedureDueDate"
+
         received_at = serializers.DateTimeField()
         due_at = serializers.DateTimeField()
         due_at_display = serializers.CharField()
