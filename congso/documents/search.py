@@ -10,6 +10,7 @@ drift from the rows the way a side index does.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -123,20 +124,13 @@ def parse_query(q: str) -> ParsedQuery | None:
 
 
 def _match_count(parsed: ParsedQuery, cap: int) -> int:
-    """How many documents match the text (ignoring filters), counted up to ``cap``."""
+    """How many documents match the text (ignoring filters), counted up to ``cap`` (PostgreSQL)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM documents_document WHERE "
-                "search_vector @@ to_tsquery('simple', %s) LIMIT %s) AS m",
-                [parsed.tsquery, cap],
-            )
-        else:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT rowid FROM documents_fts "
-                "WHERE documents_fts MATCH %s LIMIT %s)",
-                [parsed.fts5, cap],
-            )
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM documents_document WHERE "
+            "search_vector @@ to_tsquery('simple', %s) LIMIT %s) AS m",
+            [parsed.tsquery, cap],
+        )
         row = cursor.fetchone()
     return int(row[0]) if row else 0
 
@@ -165,10 +159,10 @@ def find(qs: QuerySet[Document], q: str, *, limit: int, offset: int) -> Hits:
     if parsed is None:
         ids = list(qs.order_by("-id").values_list("id", flat=True)[offset : offset + limit])
         return Hits(ids, qs.order_by()[:COUNT_CAP].count(), False)
-    ranked = _match_count(parsed, RANK_LIMIT + 1) <= RANK_LIMIT
     if connection.vendor == "postgresql":
+        ranked = _match_count(parsed, RANK_LIMIT + 1) <= RANK_LIMIT
         return _find_postgresql(qs, parsed, ranked, limit=limit, offset=offset)
-    return _find_sqlite(qs, parsed, ranked, limit=limit, offset=offset)
+    return _find_sqlite(qs, parsed, limit=limit, offset=offset)
 
 
 # Raw fragments below are constant strings; user input only ever travels as a parameter.
@@ -202,24 +196,26 @@ def _find_postgresql(
     return Hits(ids, bounded.order_by()[:COUNT_CAP].count(), False, exact=False)
 
 
-def _find_sqlite(
-    qs: QuerySet[Document], parsed: ParsedQuery, ranked: bool, *, limit: int, offset: int
-) -> Hits:
-    if ranked:
-        # Rank the (few enough) text matches in the FTS table alone, then keep those the actor
-        # may see and the filters allow. Joining first let SQLite's planner drive the query from
-        # another index and probe the FTS table row by row, which took 200 ms at 200k documents.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH %s "
-                "ORDER BY bm25(documents_fts, 10.0, 1.0), rowid DESC",
-                [parsed.fts5],
-            )
-            order = [row[0] for row in cursor.fetchall()]
-        matches = RawSQL(
-            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH %s", [parsed.fts5]
+def _find_sqlite(qs: QuerySet[Document], parsed: ParsedQuery, *, limit: int, offset: int) -> Hits:
+    # One pass over the text matches (stopping after RANK_LIMIT + 1) both scores them and tells
+    # whether there are few enough to rank: with several frequent syllables the MATCH itself is
+    # the costly part, so it is evaluated once.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid, bm25(documents_fts, 10.0, 1.0) FROM documents_fts "
+            "WHERE documents_fts MATCH %s LIMIT %s",
+            [parsed.fts5, RANK_LIMIT + 1],
         )
-        allowed = set(qs.filter(pk__in=matches).values_list("id", flat=True))
+        scored = cursor.fetchall()
+    if len(scored) <= RANK_LIMIT:
+        # Rank in the FTS table alone, then keep what the actor may see and the filters allow.
+        # Joining first let SQLite's planner drive the query from another index and probe the
+        # FTS table row by row, which took 200 ms at 200k documents.
+        order = [rowid for rowid, _score in sorted(scored, key=lambda r: (r[1], -r[0]))]
+        # The ids go back as one JSON parameter: thousands of separate parameters cost more time
+        # in Django's query compiler than the whole search in SQLite.
+        ids_json = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(order)])
+        allowed = set(qs.filter(pk__in=ids_json).values_list("id", flat=True)) if order else set()
         ordered = [i for i in order if i in allowed]
         return Hits(ordered[offset : offset + limit], min(len(ordered), COUNT_CAP), True)
     # Many matches: FTS5 walks them in descending rowid order itself, so the first page is found
