@@ -195,3 +195,23 @@ def test_synonyms_people_use_find_the_procedure(real_catalog):
         if not (top and expected_words in top[0].lower()):
             failures.append("%r → %r" % (query, top))
     assert failures == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '" OR * NEAR( ) : ^ -',
+        "AND OR NOT",
+        "'; DROP TABLE catalog_procedure; --",
+        "đ",
+        "a:* & !b",
+        "khai sinh *",
+        "😀 khai sinh",
+        "\x00khai",
+    ],
+)
+def test_query_syntax_characters_are_plain_words(catalog, client, api_client, query):
+    list(procedure_search(query))
+    assert client.get("/thu-tuc/", {"q": query}).status_code == 200
+    assert api_client.get("/api/v1/procedures/", {"search": query}).status_code in (200, 400)
+    assert Procedure.objects.count() == len(catalog)

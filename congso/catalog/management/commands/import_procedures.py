@@ -38,7 +38,7 @@ class Command(BaseCommand):
             report = services.procedure_import(records, source=path.name, problems=problems)
         except services.CatalogImportError as exc:
             self._fail_if(exc.problems)
-            raise
+            raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(report.summary()))
 
     def _fail_if(self, problems) -> None:  # type: ignore[no-untyped-def]
