@@ -69,7 +69,13 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def field_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/field_list.html", {"fields": selectors.fields_with_counts()})
+    agencies = list(selectors.agencies_with_procedures())
+    context = {
+        "fields": selectors.fields_with_counts(),
+        "departments": [a for a in agencies if a.kind != a.Kind.COMMUNE],
+        "communes": [a for a in agencies if a.kind == a.Kind.COMMUNE],
+    }
+    return render(request, "catalog/field_list.html", context)
 
 
 def field_detail(request: HttpRequest, slug: str) -> HttpResponse:

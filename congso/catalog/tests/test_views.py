@@ -106,6 +106,8 @@ def test_unknown_and_inactive_procedures_are_404(catalog, client):
 def test_field_and_agency_lists(catalog, client):
     fields = text(client.get("/thu-tuc/linh-vuc/"))
     assert 'href="/thu-tuc/linh-vuc/dat-dai/"' in fields
+    assert 'href="/thu-tuc/co-quan/cong-an-tinh/"' in fields
+    assert 'Phường Vị Thanh</strong> <span class="muted">6 thủ tục' in fields
     civil = text(client.get("/thu-tuc/linh-vuc/ho-tich/"))
     assert "Lĩnh vực Hộ tịch" in civil and "Tìm thấy <strong>3</strong>" in civil
     narrowed = text(client.get("/thu-tuc/linh-vuc/ho-tich/", {"q": "nuoc ngoai"}))
