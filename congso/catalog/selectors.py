@@ -107,8 +107,8 @@ COMMON_WORDS = frozenset(
 RERANK_DEPTH = 60
 #: When no procedure has every word, the best of those having any word (the rest is noise).
 FALLBACK_LIMIT = 200
-#: A national procedure code: "1.001193", "2.000815".
-_CODE_RE = re.compile(r"^\d{1,2}\.\d{3,7}$")
+#: Looks like a procedure code: national "1.001193" or local "HGI-001" (one word with a digit).
+_CODE_RE = re.compile(r"^(?=.*\d)[\w.\-]{3,40}$")
 
 
 def _with_related(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:

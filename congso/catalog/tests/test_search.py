@@ -40,6 +40,7 @@ def names(query: str, **filters: str) -> list[str]:
         ("lam giay khai sinh cho con o dau", "Đăng ký khai sinh"),
         ("chung thuc ban sao", "Chứng thực bản sao từ bản chính"),
         ("1.000894", "Đăng ký kết hôn"),
+        ("1.010001", "Cấp đổi giấy phép lái xe"),
     ],
 )
 def test_top_hit(catalog, query, first):
