@@ -31,7 +31,7 @@ from congso.core.audit import client_ip
 from congso.core.exceptions import ApplicationError, ConflictError, NotFoundError
 from congso.core.formatting import format_vnd
 from congso.dossiers import selectors, services, workflow
-from congso.dossiers.constants import RATING_CRITERIA, Action, Channel, Status
+from congso.dossiers.constants import RATING_CRITERIA, Channel, Status
 from congso.dossiers.models import Dossier, day_end, day_start
 
 TAGS = ["dossiers"]
@@ -223,7 +223,7 @@ class ApplicantInputSerializer(serializers.Serializer):
 
 
 def _agency_by_key(key: str, field: str) -> Agency:
-    key = (key or "").strip()
+    key = (key or "").replace("\x00", "").strip()
     agency = Agency.objects.filter(slug=key).first() or Agency.objects.filter(code=key).first()
     if agency is None:
         raise ApplicationError(
@@ -430,16 +430,26 @@ class DossierActionApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     class DossierActionInputSerializer(serializers.Serializer):
-        note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-        reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+        note = serializers.CharField(
+            required=False, allow_blank=True, allow_null=True, max_length=4000
+        )
+        reason = serializers.CharField(
+            required=False, allow_blank=True, allow_null=True, max_length=4000
+        )
         items = serializers.ListField(
             child=serializers.CharField(max_length=500), required=False, max_length=30
         )
-        new_due_at = serializers.CharField(required=False, help_text="yyyy-mm-dd hoặc ISO 8601")
+        new_due_at = serializers.CharField(
+            required=False, allow_null=True, help_text="yyyy-mm-dd hoặc ISO 8601"
+        )
         method = serializers.ChoiceField(choices=["counter", "online"], required=False)
-        reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
-        score = serializers.IntegerField(required=False, min_value=1, max_value=5)
-        comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        reference = serializers.CharField(
+            required=False, allow_blank=True, allow_null=True, max_length=100
+        )
+        score = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
+        comment = serializers.CharField(
+            required=False, allow_blank=True, allow_null=True, max_length=2000
+        )
         criteria = serializers.DictField(
             child=serializers.IntegerField(min_value=1, max_value=5), required=False
         )
@@ -471,18 +481,7 @@ class DossierActionApi(APIView):
         data = self.DossierActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
-        if action == Action.RATE and "score" not in params:
-            raise ApplicationError(
-                "Chọn điểm đánh giá từ 1 đến 5.", {"fields": {"score": ["Bắt buộc."]}}
-            )
-        if action == Action.ISSUE_APOLOGY and not params.get("new_due_at"):
-            raise ApplicationError(
-                "Nhập ngày hẹn trả mới.", {"fields": {"new_due_at": ["Bắt buộc."]}}
-            )
-        if action == Action.REQUEST_SUPPLEMENT and "items" not in params:
-            params["items"] = []
-        if action == Action.SEND_BACK:
-            params.setdefault("note", "")
+        # Missing values are reported by the service after the role and state checks.
         services.dossier_perform(actor=request.user, dossier=dossier, action=action, **params)
         return _detail(request, _reload(request.user, code))
 

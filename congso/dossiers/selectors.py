@@ -82,7 +82,7 @@ def dossier_get_for(*, actor: Any, code: str) -> Dossier:
     dossier = (
         dossiers_visible_to(actor)
         .select_related("procedure", "agency", "receiving_agency", "current_handler", "applicant")
-        .filter(code=str(code or "").strip())
+        .filter(code=_clean(str(code or "")))
         .first()
     )
     if dossier is None:
@@ -129,6 +129,11 @@ def queue_counts(actor: Any, *, now: dt.datetime | None = None) -> dict[str, int
     return {name: queue(actor, name, now=now).count() for name in QUEUE_NAMES}
 
 
+def _clean(text: str | None) -> str:
+    """User input for a query: stripped, without NUL (PostgreSQL text cannot hold it)."""
+    return (text or "").replace("\x00", "").strip()
+
+
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text or "")
 
@@ -142,7 +147,7 @@ def _phone_variants(text: str) -> set[str]:
 
 def dossier_search(actor: Any, q: str) -> DossierQuerySet:
     """Search the dossiers ``actor`` may see by code, applicant name, ID number or phone."""
-    text = (q or "").strip()
+    text = _clean(q)
     qs = dossiers_visible_to(actor).select_related("procedure", "agency")
     if not text:
         return qs.none()
@@ -158,7 +163,7 @@ def dossier_search(actor: Any, q: str) -> DossierQuerySet:
 def dossier_lookup(*, code: str, phone_or_id: str) -> Dossier | None:
     """Public lookup: the dossier only when both its code and the applicant's phone or personal
     ID match (never by code alone — the timeline is personal data)."""
-    code = (code or "").strip()
+    code = _clean(code)
     secret = _digits(phone_or_id)
     if not code or len(secret) < 9:
         return None

@@ -114,8 +114,17 @@ def dossier_perform(*, actor: Any, dossier: Dossier, action: str, **params: Any)
             "Thao tác không tồn tại: %s." % action,
             {"allowed": sorted(_SERVICES)},
         )
-    accepted = set(inspect.signature(service).parameters) - {"actor", "dossier"}
+    signature = inspect.signature(service).parameters
+    accepted = set(signature) - {"actor", "dossier"}
     if "reason" in accepted and not params.get("reason") and params.get("note"):
         params["reason"] = params["note"]
     kwargs = {k: v for k, v in params.items() if k in accepted}
+    # A missing required value is passed as empty: the service checks the role and the state
+    # first (403/409) and then reports the missing value as a validation error (400).
+    for name in accepted - set(kwargs):
+        if signature[name].default is inspect.Parameter.empty:
+            kwargs[name] = [] if name == "items" else None if name in _NULLABLE else ""
     return service(actor=actor, dossier=dossier, **kwargs)
+
+
+_NULLABLE = {"new_due_at", "score"}

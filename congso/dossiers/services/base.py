@@ -225,7 +225,8 @@ def _rule_set_for(moment: dt.datetime) -> str:
 
 
 def _clean_text(value: Any, *, field: str, max_length: int, required: bool = False) -> str:
-    text = vntext.nfc(str(value or "")).strip()
+    # NUL cannot be stored in PostgreSQL text; no legitimate input contains it.
+    text = vntext.nfc(str(value or "")).replace("\x00", "").strip()
     if required and not text:
         raise ApplicationError("Vui lòng nhập %s." % field, {"fields": {field: ["Bắt buộc nhập."]}})
     if len(text) > max_length:

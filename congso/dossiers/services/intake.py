@@ -127,8 +127,10 @@ def validate_form_data(procedure: Any, data: dict[str, Any], *, complete: bool) 
         for key, value in data.items():
             if len(cleaned_free) >= 100:
                 break
-            cleaned_free[str(key)[:60]] = (
-                value if isinstance(value, bool | int | float) else str(value)[:2000]
+            cleaned_free[str(key).replace("\x00", "")[:60]] = (
+                value
+                if isinstance(value, bool | int | float)
+                else str(value).replace("\x00", "")[:2000]
             )
         return cleaned_free
     errors: dict[str, list[str]] = {}
@@ -141,7 +143,7 @@ def validate_form_data(procedure: Any, data: dict[str, Any], *, complete: bool) 
         kind = str(spec.get("type") or "text")
         value = data.get(name)
         if isinstance(value, str):
-            value = vntext.nfc(value).strip()
+            value = vntext.nfc(value).replace("\x00", "").strip()
         empty = value in (None, "", [])
         if empty:
             if complete and spec.get("required"):

@@ -514,3 +514,25 @@ def test_attachment_download_is_gated(api_as, make_dossier):
     attachment.file.storage.delete(attachment.file.name)
     missing = api_as("motcua").get(url)
     assert missing.status_code == 404 and "không còn" in missing.json()["message"]
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": None}, {"note": ""}])
+def test_reject_without_a_reason_is_400_not_500(api_as, make_dossier, body):
+    dossier = make_dossier("submitted")
+    response = api_as("motcua").post(
+        "/api/v1/dossiers/%s/actions/reject/" % dossier.code, body, format="json"
+    )
+    assert response.status_code == 400
+    assert "lý do" in response.json()["message"]
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.SUBMITTED
+    # The role is still checked first: a stranger to the desk gets 403, not 400.
+    assert _act(api_as("lanhdao"), dossier.code, "reject").status_code == 403
+
+
+def test_nul_bytes_in_queries_are_harmless(api_as, api_client, make_dossier):
+    make_dossier("submitted")
+    motcua = api_as("motcua")
+    assert motcua.get("/api/v1/dossiers/%00/").status_code == 404
+    assert motcua.get("/api/v1/dossiers/?q=%00abc").status_code == 200
+    assert motcua.get("/api/v1/dossiers/?agency=%00").status_code == 400
+    assert api_client.get("/api/v1/lookup/?code=%00&phone=0912345678").status_code == 404
