@@ -10,16 +10,11 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 
+from congso.catalog import selectors as catalog_selectors
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    context: dict = {}
-    try:  # the catalog supplies the most used procedures and fields when it is installed
-        from congso.catalog import selectors as catalog_selectors
-
-        context = catalog_selectors.home_context()
-    except (ImportError, AttributeError):
-        context = {}
-    return render(request, "portal/home.html", context)
+    return render(request, "portal/home.html", catalog_selectors.home_context())
 
 
 @cache_control(max_age=3600)
