@@ -63,13 +63,12 @@ from django.db.models.functions import Greatest, Least, TruncMonth
 from django.utils import timezone
 
 from congso.catalog.models import Procedure
-from congso.core import workdays
+from congso.core import cache_versions, workdays
 from congso.dossiers.constants import Channel, PaymentMethod, Status
 from congso.dossiers.models import Dossier
 
 RESOLVED_STATUSES = (Status.APPROVED, Status.REJECTED, Status.RETURNED)
 CACHE_PREFIX = "dashboard:kpi"
-_VERSION_KEY = "dashboard:kpi:version"
 DAY_SECONDS = 86400
 
 
@@ -688,19 +687,12 @@ def _processing_hours_slow(qs: QuerySet[Dossier]) -> float | None:
 
 # ====================================================================== entry point and cache
 def invalidate_kpi_cache() -> None:
-    """Make every cached KPI stale. Call on commit after any dossier or rating change."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2, None)
+    """Make every cached KPI stale (dossier services bump the "dossiers" version on commit)."""
+    cache_versions.bump("dossiers")
 
 
 def _cache_version() -> int:
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, 1, None)
-        version = cache.get(_VERSION_KEY, 1)
-    return int(version)
+    return cache_versions.get("dossiers")
 
 
 def data_version() -> str:
