@@ -550,7 +550,8 @@ class DocumentSearchApi(APIView):
     class DocumentSearchOutputSerializer(serializers.Serializer):
         count = serializers.IntegerField(help_text="Số kết quả (tối đa 1001: 'hơn 1.000').")
         count_exact = serializers.BooleanField(
-            help_text="false: quá nhiều văn bản khớp, count chỉ đếm trong 3.000 văn bản mới nhất."
+            help_text="false: rất nhiều văn bản khớp, kết quả xếp mới nhất trước và count chỉ là "
+            "số tối thiểu (còn trang sau)."
         )
         page = serializers.IntegerField()
         ranked = serializers.BooleanField()

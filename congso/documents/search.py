@@ -98,7 +98,7 @@ def unindex_document(document_id: int) -> None:
 
 #: Above this many text matches, results are listed newest first instead of by relevance: bm25 or
 #: ts_rank over tens of thousands of near-identical matches costs hundreds of milliseconds at
-#: 200,000 documents and tells the reader nothing (measured in bench/documents_search.py).
+#: 200,000 documents and tells the reader little (measured in bench/documents_search.py).
 RANK_LIMIT = 5_000
 
 
@@ -123,77 +123,77 @@ def parse_query(q: str) -> ParsedQuery | None:
     return ParsedQuery(tokens) if tokens else None
 
 
-def _match_count(parsed: ParsedQuery, cap: int) -> int:
-    """How many documents match the text (ignoring filters), counted up to ``cap`` (PostgreSQL)."""
+def _estimated_matches(parsed: ParsedQuery) -> int:
+    """PostgreSQL's own estimate of the text matches (from the GIN statistics, no scan).
+
+    It only decides between ranking and newest-first, so an estimate is enough; counting for
+    real read thousands of heap rows (40 ms) for frequent words.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM documents_document WHERE "
-            "search_vector @@ to_tsquery('simple', %s) LIMIT %s) AS m",
-            [parsed.tsquery, cap],
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM documents_document "
+            "WHERE search_vector @@ to_tsquery('simple', %s)",
+            [parsed.tsquery],
         )
         row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    plan = row[0] if row else []
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"]) if plan else 0
 
 
 @dataclass
 class Hits:
-    """One page of matching document ids, best first, with the (capped) number of matches."""
+    """One page of matching document ids, best first, with the number of matches."""
 
     ids: list[int]
     total: int
     ranked: bool
-    exact: bool = True  # False: ``total`` counts only among the newest SCAN_CAP text matches
+    exact: bool = True  # False: there are more than ``total``; the list is newest first
 
 
-#: Counting every match costs as much as finding them; pages say "hơn 1.000" beyond this.
+#: Pages say "hơn 1.000" beyond this many matches.
 COUNT_CAP = 1001
-#: With very many text matches, the visible ones are counted among the newest this many only.
-SCAN_CAP = 3000
 
 
 def find(qs: QuerySet[Document], q: str, *, limit: int, offset: int) -> Hits:
     """Ids of the documents of ``qs`` matching ``q``: by relevance when there are at most
     :data:`RANK_LIMIT` text matches, newest first otherwise (and when ``q`` has no words).
+
+    Newest-first results are not counted (that would read every match the actor may see):
+    ``total`` is then a lower bound and ``exact`` is False while more pages remain.
     """
     parsed = parse_query(q)
     if parsed is None:
-        ids = list(qs.order_by("-id").values_list("id", flat=True)[offset : offset + limit])
-        return Hits(ids, qs.order_by()[:COUNT_CAP].count(), False)
+        return _newest_first(qs.order_by("-id"), limit=limit, offset=offset)
     if connection.vendor == "postgresql":
-        ranked = _match_count(parsed, RANK_LIMIT + 1) <= RANK_LIMIT
-        return _find_postgresql(qs, parsed, ranked, limit=limit, offset=offset)
+        return _find_postgresql(qs, parsed, limit=limit, offset=offset)
     return _find_sqlite(qs, parsed, limit=limit, offset=offset)
+
+
+def _newest_first(ordered: QuerySet[Document], *, limit: int, offset: int) -> Hits:
+    page = list(ordered.values_list("id", flat=True)[offset : offset + limit + 1])
+    more = len(page) > limit
+    return Hits(page[:limit], offset + min(len(page), limit), False, exact=not more)
 
 
 # Raw fragments below are constant strings; user input only ever travels as a parameter.
 def _find_postgresql(
-    qs: QuerySet[Document], parsed: ParsedQuery, ranked: bool, *, limit: int, offset: int
+    qs: QuerySet[Document], parsed: ParsedQuery, *, limit: int, offset: int
 ) -> Hits:
     matching = qs.extra(
         where=["documents_document.search_vector @@ to_tsquery('simple', %s)"],
         params=[parsed.tsquery],
     )
-    if ranked:
-        ordered = matching.extra(
-            select={"rank": "ts_rank(documents_document.search_vector, to_tsquery('simple', %s))"},
-            select_params=[parsed.tsquery],
-            order_by=["-rank", "-id"],
-        )
-        rows = ordered.values_list("id", "rank")[offset : offset + limit]
-        ids = [row[0] for row in rows]
-        return Hits(ids, matching.order_by()[:COUNT_CAP].count(), True)
-    ids = list(matching.order_by("-id").values_list("id", flat=True)[offset : offset + limit])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM documents_document WHERE search_vector @@ to_tsquery('simple', %s) "
-            "ORDER BY id DESC OFFSET %s LIMIT 1",
-            [parsed.tsquery, SCAN_CAP - 1],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return Hits(ids, matching.order_by()[:COUNT_CAP].count(), False)
-    bounded = matching.filter(id__gte=row[0])
-    return Hits(ids, bounded.order_by()[:COUNT_CAP].count(), False, exact=False)
+    if _estimated_matches(parsed) > RANK_LIMIT:
+        return _newest_first(matching.order_by("-id"), limit=limit, offset=offset)
+    # One pass over the matches the actor may see: scores for ordering and the exact count.
+    scored = matching.extra(
+        select={"rank": "ts_rank(documents_document.search_vector, to_tsquery('simple', %s))"},
+        select_params=[parsed.tsquery],
+    ).values_list("id", "rank")[: 2 * RANK_LIMIT]
+    ordered = [i for i, _rank in sorted(scored, key=lambda r: (-r[1], -r[0]))]
+    return Hits(ordered[offset : offset + limit], min(len(ordered), COUNT_CAP), True)
 
 
 def _find_sqlite(qs: QuerySet[Document], parsed: ParsedQuery, *, limit: int, offset: int) -> Hits:
@@ -210,10 +210,10 @@ def _find_sqlite(qs: QuerySet[Document], parsed: ParsedQuery, *, limit: int, off
     if len(scored) <= RANK_LIMIT:
         # Rank in the FTS table alone, then keep what the actor may see and the filters allow.
         # Joining first let SQLite's planner drive the query from another index and probe the
-        # FTS table row by row, which took 200 ms at 200k documents.
+        # FTS table row by row, which took 200 ms at 200k documents. The ids go back as one
+        # JSON parameter: thousands of separate parameters cost more time in Django's query
+        # compiler than the whole search in SQLite.
         order = [rowid for rowid, _score in sorted(scored, key=lambda r: (r[1], -r[0]))]
-        # The ids go back as one JSON parameter: thousands of separate parameters cost more time
-        # in Django's query compiler than the whole search in SQLite.
         ids_json = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(order)])
         allowed = set(qs.filter(pk__in=ids_json).values_list("id", flat=True)) if order else set()
         ordered = [i for i in order if i in allowed]
@@ -224,20 +224,9 @@ def _find_sqlite(qs: QuerySet[Document], parsed: ParsedQuery, *, limit: int, off
         tables=["documents_fts"],
         where=["documents_fts.rowid = documents_document.id", "documents_fts MATCH %s"],
         params=[parsed.fts5],
+        order_by=["-documents_fts.rowid"],
     )
-    ordered_qs = matching.extra(order_by=["-documents_fts.rowid"])
-    ids = list(ordered_qs.values_list("id", flat=True)[offset : offset + limit])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH %s "
-            "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
-            [parsed.fts5, SCAN_CAP - 1],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return Hits(ids, matching.order_by()[:COUNT_CAP].count(), False)
-    bounded = matching.extra(where=["documents_fts.rowid >= %s"], params=[row[0]])
-    return Hits(ids, bounded.order_by()[:COUNT_CAP].count(), False, exact=False)
+    return _newest_first(matching, limit=limit, offset=offset)
 
 
 def folded(text: str) -> str:
