@@ -144,8 +144,8 @@ def _load_for_lists(ids: list[int]) -> list[Procedure]:
         rows = sorted(agencies[procedure.pk])
         procedure.list_agency_count = len(rows)  # type: ignore[attr-defined]
         procedure.list_agency_first = rows[0][1] if rows else None  # type: ignore[attr-defined]
-        procedure.list_agency_other = next(  # type: ignore[attr-defined]
-            (name for _, name, kind in rows if kind != Agency.Kind.COMMUNE), None
+        procedure.list_agency_other = _desk(  # type: ignore[attr-defined]
+            [(kind, name) for _, name, kind in rows]
         )
         fees = amounts[procedure.pk] or [0]
         procedure.list_fee_min, procedure.list_fee_max = min(fees), max(fees)  # type: ignore[attr-defined]
@@ -430,8 +430,19 @@ def fee_summary(procedure: Procedure) -> str:
     return "Từ %s đến %s tùy trường hợp" % (format_vnd(low), format_vnd(high))
 
 
+def _desk(agencies: list[tuple[str, str]]) -> str | None:
+    """The non-commune agency a citizen goes to: the one-stop service centre if it receives."""
+    others = [
+        (kind != Agency.Kind.SERVICE_CENTER, name)
+        for kind, name in agencies
+        if kind != Agency.Kind.COMMUNE
+    ]
+    return min(others)[1] if others else None
+
+
 def primary_agency_name(procedure: Procedure) -> str:
-    """Where to go: the receiving agency, or the competent agency when it is every commune.
+    """Where to go: the receiving agency (the one-stop service centre first), or the competent
+    agency when the receivers are every commune.
 
     A commune-level procedure is received by the People's Committee of whichever commune the
     citizen lives in, so naming one commune would mislead; the competent agency
@@ -445,7 +456,7 @@ def primary_agency_name(procedure: Procedure) -> str:
         agencies = list(procedure.receiving_agencies.all())
         count = len(agencies)
         first = agencies[0].name if agencies else None
-        other = next((a.name for a in agencies if a.kind != Agency.Kind.COMMUNE), None)
+        other = _desk([(a.kind, a.name) for a in agencies])
     if count == 1 and first:
         return first
     if other:

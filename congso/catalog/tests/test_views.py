@@ -22,7 +22,7 @@ def test_home_shows_search_popular_procedures_and_fields(catalog, client):
     assert 'action="/thu-tuc/"' in page
     assert page.index("Chứng thực bản sao từ bản chính") < page.index("Lĩnh vực")
     assert 'href="/thu-tuc/linh-vuc/ho-tich/"' in page
-    assert 'Hộ tịch</strong> <span class="muted">3</span>' in page
+    assert 'Hộ tịch <span class="muted">(3)</span>' in page
 
 
 def test_search_page_lists_ranked_results_with_facts(catalog, client):
