@@ -5,14 +5,20 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from simple_history.admin import SimpleHistoryAdmin
 
-from congso.catalog import excel, selectors, services
+from congso.catalog import excel, files, selectors, services
 from congso.catalog.models import Fee, Field, Procedure, RequiredDocument
 from congso.core.audit import client_ip
 
@@ -51,6 +57,25 @@ class FieldAdmin(admin.ModelAdmin):
             services.field_refresh_search(obj)
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp danh mục (.xlsx hoặc .json)",
+        help_text="Tệp xuất bằng nút «Xuất Excel» hoặc lệnh export_procedures, đã sửa bằng Excel.",
+    )
+    check_only = forms.BooleanField(label="Chỉ kiểm tra, chưa nhập", required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            files.file_format(upload.name)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        limit = getattr(settings, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+        if upload.size > limit:
+            raise forms.ValidationError("Tệp quá lớn (tối đa %d MB)." % (limit // (1024 * 1024)))
+        return upload
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -79,6 +104,7 @@ class ProcedureAdmin(SimpleHistoryAdmin):
     inlines = [RequiredDocumentInline, FeeInline]
     actions = ["export_xlsx"]
     history_list_display = ["name", "processing_time_value", "is_active"]
+    change_list_template = "admin/catalog/procedure/change_list.html"
     fieldsets = [
         (None, {"fields": ["code", "name", "field", "level", "is_active", "popularity"]}),
         ("Cơ quan", {"fields": ["competent_agency", "receiving_agencies"]}),
@@ -104,6 +130,50 @@ class ProcedureAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
+
+    def get_urls(self) -> list[URLPattern]:
+        extra = [
+            path(
+                "nhap/",
+                self.admin_site.admin_view(self.import_view),
+                name="catalog_procedure_import",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a catalog file: everything is checked first; any problem → nothing changes."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        problems: list[Any] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            records, found = files.read_records(upload, upload.name)
+            if form.cleaned_data["check_only"]:
+                cleaned, problems = services.procedure_validate(records, problems=found)
+                if not problems:
+                    self.message_user(
+                        request, "Tệp hợp lệ: %d thủ tục, chưa nhập." % len(cleaned), messages.INFO
+                    )
+            else:
+                try:
+                    report = services.procedure_import(
+                        records, actor=request.user, source=upload.name, problems=found
+                    )
+                except services.CatalogImportError as exc:
+                    problems = exc.problems
+                else:
+                    self.message_user(request, report.summary(), messages.SUCCESS)
+                    return redirect(reverse("admin:catalog_procedure_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Nhập danh mục thủ tục từ Excel hoặc JSON",
+            "form": form,
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/catalog/procedure/import.html", context)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -89,3 +89,56 @@ def _form_data(response) -> dict:
                 elif value is not None:
                     data[key] = value.pk if hasattr(value, "pk") else value
     return data
+
+
+def test_admin_import_refuses_a_bad_file_with_every_row_and_imports_a_good_one(
+    admin_client, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    from openpyxl import load_workbook
+
+    good = tmp_path / "good.xlsx"
+    call_command("export_procedures", str(good))
+    workbook = load_workbook(good)
+    workbook["Thủ tục"]["D3"] = "Cấp huyện"
+    workbook["Phí lệ phí"]["D2"] = "nhiều tiền"
+    bad = tmp_path / "bad.xlsx"
+    workbook.save(bad)
+    before = list(Procedure.objects.values_list("code", "level", "updated_at"))
+
+    page = admin_client.get("/quan-tri/catalog/procedure/")
+    assert "/quan-tri/catalog/procedure/nhap/" in page.content.decode()
+    refused = admin_client.post(
+        "/quan-tri/catalog/procedure/nhap/",
+        {"file": SimpleUploadedFile("bad.xlsx", bad.read_bytes())},
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Tệp có 2 lỗi" in text
+    assert "Trang «Thủ tục», dòng 3" in text and "Trang «Phí lệ phí», dòng 2" in text
+    assert list(Procedure.objects.values_list("code", "level", "updated_at")) == before
+
+    workbook["Thủ tục"]["D3"] = "Cấp tỉnh"
+    workbook["Phí lệ phí"]["D2"] = 20000
+    workbook.save(bad)
+    done = admin_client.post(
+        "/quan-tri/catalog/procedure/nhap/",
+        {"file": SimpleUploadedFile("fixed.xlsx", bad.read_bytes())},
+    )
+    assert done.status_code == 302
+    changed = Procedure.objects.get(code=workbook["Thủ tục"]["A3"].value)
+    assert changed.level == "province"
+    assert AuditEvent.objects.filter(action="procedure_updated", note="fixed.xlsx").exists()
+
+
+def test_admin_import_rejects_other_file_types(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin_client.post(
+        "/quan-tri/catalog/procedure/nhap/",
+        {"file": SimpleUploadedFile("catalog.csv", b"a,b")},
+    )
+    assert response.status_code == 200
+    assert ".json hoặc .xlsx" in response.content.decode()
