@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -254,6 +255,10 @@ def _setup_database() -> tuple[str, str | None]:
 
 def _drop_database(admin_url: str | None) -> None:
     if admin_url is None:
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(Path(os.environ["SQLITE_PATH"]).parent, ignore_errors=True)
         return
     from django.db import connections
 
