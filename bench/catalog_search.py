@@ -248,7 +248,7 @@ def _setup_database() -> tuple[str, str | None]:
             conn.execute("CREATE DATABASE %s" % SCRATCH_DB)
         os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + SCRATCH_DB))
         return "PostgreSQL (%s)" % SCRATCH_DB, admin_url
-    path = Path(tempfile.mkdtemp(prefix="congso-bench-")) / "catalog.sqlite3"
+    path = Path(tempfile.mkdtemp(prefix="congso-catalog-bench-")) / "catalog.sqlite3"
     os.environ["SQLITE_PATH"] = str(path)
     return "SQLite (%s)" % path, None
 
