@@ -1,4 +1,4 @@
-"""The chat page in a real browser on a 360 px phone, with htmx and without JavaScript."""
+"""The assistant's chat page in a real browser on a 360 px phone, with htmx and without JavaScript."""
 
 from __future__ import annotations
 
@@ -6,18 +6,19 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import CHROMIUM_ARGS, assert_no_horizontal_scroll, browser  # noqa: F401
+from congso.assistant.tests.conftest import catalog  # noqa: F401 - the assistant's test catalog
+from e2e.conftest import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture
-def live_catalog(transactional_db: Any, catalog: Any) -> Any:
+def live_catalog(transactional_db: Any, catalog: Any) -> Any:  # noqa: F811
     """The test catalog, visible to the live server's thread."""
     return catalog
 
 
-def _phone(browser: Any, *, javascript: bool) -> Any:  # noqa: F811
+def _phone(browser: Any, *, javascript: bool) -> Any:
     return browser.new_context(
         viewport={"width": 360, "height": 740},
         locale="vi-VN",
@@ -27,7 +28,7 @@ def _phone(browser: Any, *, javascript: bool) -> Any:  # noqa: F811
     )
 
 
-def test_chat_with_htmx_on_a_phone(live_server: Any, live_catalog: Any, browser: Any) -> None:  # noqa: F811
+def test_chat_with_htmx_on_a_phone(live_server: Any, live_catalog: Any, browser: Any) -> None:
     context = _phone(browser, javascript=True)
     page = context.new_page()
     page.goto(live_server.url + "/tro-ly-ao/")
@@ -43,7 +44,7 @@ def test_chat_with_htmx_on_a_phone(live_server: Any, live_catalog: Any, browser:
     context.close()
 
 
-def test_chat_without_javascript(live_server: Any, live_catalog: Any, browser: Any) -> None:  # noqa: F811
+def test_chat_without_javascript(live_server: Any, live_catalog: Any, browser: Any) -> None:
     context = _phone(browser, javascript=False)
     page = context.new_page()
     page.goto(live_server.url + "/tro-ly-ao/")
