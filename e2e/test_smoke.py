@@ -20,6 +20,17 @@ from e2e.conftest import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
+# Text a Vietnamese user must never see in the main content.
+TEXT_SMELLS = [
+    (r"\b20\d\d-\d\d-\d\d\b", "ngày dạng ISO"),
+    (r"\b(None|null|undefined|NaN)\b", "giá trị rỗng lộ ra"),
+    (
+        r"\b(in_progress|awaiting_\w+|submitted|received|approved|rejected|returned|withdrawn)\b",
+        "mã trạng thái thô",
+    ),
+    (r"\b\d{1,3}(,\d{3})+ ?(đ|VND|VNĐ)", "số tiền dùng dấu phẩy ngăn nghìn"),
+    (r"\b(Submit|Search|Cancel|Login|Logout|Next|Previous|Page \d)\b", "chữ tiếng Anh"),
+]
 SHOTS = Path(os.environ.get("QA_SHOTS") or Path(tempfile.gettempdir()) / "qa-shots")
 DOSSIER_HISTORY = 30
 
@@ -51,6 +62,11 @@ def demo_site(transactional_db: Any, settings: Any) -> dict[str, str]:
     own = mine.order_by("-pk").first()
     if own is not None:
         codes["own_dossier"] = own.code
+    unpaid = mine.filter(fee_amount__gt=0, paid_at__isnull=True).exclude(
+        status__in=["withdrawn", "rejected", "returned"]
+    )
+    if unpaid.exists():
+        codes["unpaid_dossier"] = unpaid.first().code
     queued = Dossier.objects.filter(agency__slug="phuong-vi-thanh", status="submitted").first()
     if queued is not None:
         codes["queued_dossier"] = queued.code
@@ -120,6 +136,11 @@ def _visit(
         box = target.bounding_box()
         if box and box["x"] + box["width"] > 361:
             problems.append("%s — thao tác chính vượt khỏi màn hình 360 px" % where)
+    text = page.inner_text("main")
+    for pattern, what in TEXT_SMELLS:
+        found = re.search(pattern, text)
+        if found:
+            problems.append("%s — %s: “%s”" % (where, what, found.group(0)))
     if page.locator("h1").count() != 1:
         problems.append("%s — %d thẻ <h1>" % (where, page.locator("h1").count()))
     problems.extend("%s — %s" % (where, e) for e in watch.errors)
@@ -153,6 +174,8 @@ def _pages(role: str, codes: dict[str, str]) -> list[tuple[str, str]]:
         ]
         if "own_dossier" in codes:
             pages.append(("/ho-so/%s/" % codes["own_dossier"], "main .badge, main .timeline"))
+        if "unpaid_dossier" in codes:
+            pages.append(("/ho-so/%s/thanh-toan/" % codes["unpaid_dossier"], "main .qr-box svg"))
         return pages
     pages = [
         ("/mot-cua/", "main a.queue-card"),
@@ -190,7 +213,7 @@ def test_menu_opens_and_every_entry_fits_on_a_phone(
     _login(page, live_server.url, "motcua")
     page.goto(live_server.url + "/")
     page.click("summary[aria-label='Mở menu']")
-    links = page.locator("nav.site-nav a, nav.site-nav button")
+    links = page.locator(".nav-toggle nav a, .nav-toggle nav button")
     assert links.count() >= 5
     for index in range(links.count()):
         link = links.nth(index)
