@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -32,8 +33,13 @@ def record(
     agency: Any = None,
     data: dict[str, Any] | None = None,
     ip_address: str | None = None,
+    at: dt.datetime | None = None,
 ) -> AuditEvent:
-    """Append one audit event. Call inside the service's transaction."""
+    """Append one audit event. Call inside the service's transaction.
+
+    ``at`` defaults to now; only a replay of history (the demo loader) passes the time at which the
+    replayed action happened.
+    """
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
         actor=actor if is_user else None,
@@ -48,6 +54,7 @@ def record(
         note=note or "",
         data=data or {},
         ip_address=ip_address,
+        **({"at": at} if at is not None else {}),
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -30,7 +31,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """Append-only audit event (nhật ký): who did what to which object, when and why."""
 
-    at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="người thực hiện",

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from congso.agencies.models import Agency
-from congso.core import audit, vntext
+from congso.core import audit, cache_versions, vntext
 from congso.core.exceptions import ApplicationError, NotFoundError
 from congso.dossiers import workflow
 from congso.dossiers.constants import RuleSet
@@ -210,7 +210,10 @@ def _record(
         note=note,
         agency=agency,
         data=payload,
+        at=at if _bulk_mode.get() else None,
     )
+    # Readers that cache dossier figures (the dashboard's KPIs) key their caches on this version.
+    cache_versions.bump_on_commit("dossiers")
     return step
 
 
