@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
 from congso.core.vntext import fold_lower, folded_tokens
@@ -100,6 +100,9 @@ def unindex_document(document_id: int) -> None:
 #: ts_rank over tens of thousands of near-identical matches costs hundreds of milliseconds at
 #: 200,000 documents and tells the reader little (measured in bench/documents_search.py).
 RANK_LIMIT = 5_000
+#: PostgreSQL reads a heap row per match to filter and rank it (FTS5 ranks inside its index), so
+#: it switches to newest-first earlier.
+PG_RANK_LIMIT = 2_000
 
 
 @dataclass(frozen=True)
@@ -185,15 +188,35 @@ def _find_postgresql(
         where=["documents_document.search_vector @@ to_tsquery('simple', %s)"],
         params=[parsed.tsquery],
     )
-    if _estimated_matches(parsed) > RANK_LIMIT:
-        return _newest_first(matching.order_by("-id"), limit=limit, offset=offset)
-    # One pass over the matches the actor may see: scores for ordering and the exact count.
-    scored = matching.extra(
-        select={"rank": "ts_rank(documents_document.search_vector, to_tsquery('simple', %s))"},
-        select_params=[parsed.tsquery],
-    ).values_list("id", "rank")[: 2 * RANK_LIMIT]
-    ordered = [i for i, _rank in sorted(scored, key=lambda r: (-r[1], -r[0]))]
-    return Hits(ordered[offset : offset + limit], min(len(ordered), COUNT_CAP), True)
+    newest = matching.order_by("-id")
+    # Plans over the whole table cost enough to trigger JIT compilation (about 70 ms here) for
+    # queries that then run in a few milliseconds.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        if _estimated_matches(parsed) > PG_RANK_LIMIT:
+            return _newest_first(newest, limit=limit, offset=offset)
+        # One pass over the matches the actor may see gives the scores and the exact count.
+        # The estimate can be ten times too low for words that occur together ("y tế cơ sở"),
+        # so the pass stops after PG_RANK_LIMIT + 1 rows.
+        scored = list(
+            matching.extra(
+                select={
+                    "rank": "ts_rank(documents_document.search_vector, to_tsquery('simple', %s))"
+                },
+                select_params=[parsed.tsquery],
+            )
+            .order_by()
+            .values_list("id", "rank")[: PG_RANK_LIMIT + 1]
+        )
+        if len(scored) <= PG_RANK_LIMIT:
+            ordered = [i for i, _rank in sorted(scored, key=lambda r: (-r[1], -r[0]))]
+            return Hits(ordered[offset : offset + limit], min(len(ordered), COUNT_CAP), True)
+        # Many visible matches although the planner expects few: it would read them all through
+        # the GIN index (or the whole table) and sort them, where walking the primary key
+        # backwards finds the newest page after a few hundred rows.
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return _newest_first(newest, limit=limit, offset=offset)
 
 
 def _find_sqlite(qs: QuerySet[Document], parsed: ParsedQuery, *, limit: int, offset: int) -> Hits:

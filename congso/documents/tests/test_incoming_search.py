@@ -168,6 +168,7 @@ def test_very_broad_queries_list_newest_first_without_counting_everything(
     ]
     assert _search(clerk, "kinh te").ranked
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(search, "PG_RANK_LIMIT", 3)
     monkeypatch.setattr(search, "_estimated_matches", lambda parsed: 5)
     filters = selectors.SearchFilters(q="kinh te")
     page = selectors.document_search(actor=clerk, filters=filters, limit=2)
