@@ -75,7 +75,9 @@ def test_detail_shows_all_facts_in_plain_vietnamese(catalog, client):
     assert "Công an cấp xã" in page
     assert "Ủy ban nhân dân 10 xã, phường trong tỉnh" in page
     assert "Nộp hồ sơ trực tuyến" not in page  # partial online only
-    assert "/tro-ly-ao/?q=%C4%90%C4%83ng%20k%C3%BD%20th%C6%B0%E1%BB%9Dng%20tr%C3%BA" in page
+    # The assistant's widget asks about this procedure.
+    assert 'class="card assistant-widget"' in page
+    assert 'name="procedure" value="1.004222"' in page
 
 
 def test_detail_shows_the_expected_return_date_if_submitted_now(catalog, client, monkeypatch):
