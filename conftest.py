@@ -16,6 +16,13 @@ def _media_root(tmp_path, settings):  # type: ignore[no-untyped-def]
     settings.VAR_DIR = tmp_path / "var"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
+    # Rate limits, KPI caches and calendar exceptions live in the cache: start each test clean.
+    from django.core.cache import cache
+
+    cache.clear()
+    from congso.core.workdays import invalidate_exceptions_cache
+
+    invalidate_exceptions_cache()
 
 
 @pytest.fixture

@@ -18,9 +18,11 @@ Rules (see shared/domain/rules.md):
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -99,17 +101,28 @@ def public_holidays(year: int) -> dict[dt.date, str]:
     return dict(_public_holidays(year))
 
 
+#: Per-process memo in front of the shared cache: deadline arithmetic asks for every day it
+#: walks over, and a cache round trip per day (Redis in production) would dominate it.
+_memo: dict[str, Any] = {"at": 0.0, "value": None}
+_MEMO_SECONDS = 2.0
+
+
 def _exceptions() -> dict[dt.date, str]:
+    now = time.monotonic()
+    if _memo["value"] is not None and now - _memo["at"] < _MEMO_SECONDS:
+        return _memo["value"]
     cached = cache.get(_EXCEPTIONS_CACHE_KEY)
     if cached is None:
         from congso.core.models import CalendarException
 
         cached = dict(CalendarException.objects.values_list("date", "kind"))
         cache.set(_EXCEPTIONS_CACHE_KEY, cached, 300)
+    _memo.update(at=now, value=cached)
     return cached
 
 
 def invalidate_exceptions_cache() -> None:
+    _memo.update(at=0.0, value=None)
     cache.delete(_EXCEPTIONS_CACHE_KEY)
 
 

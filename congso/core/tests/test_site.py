@@ -60,3 +60,10 @@ def test_unknown_page_is_a_vietnamese_404(client, db, path: str, settings) -> No
     response = client.get(path)
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_nul_bytes_in_the_url_are_a_clear_400(client, db) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/ho-so/nop/%00/").status_code == 400
+    response = client.get("/api/v1/procedures/", {"search": "a\x00b"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
