@@ -14,6 +14,7 @@ Idempotent: nothing is created when the demo citizens already have dossiers.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import time
 from typing import Any
@@ -146,6 +147,29 @@ def _say(stdout: Any, text: str) -> None:
 
 
 # ---------------------------------------------------------------- people
+def _result_pdf(dossier: Dossier) -> SimpleUploadedFile:
+    """A one-page electronic result marked as demo data (small: about 15 KB)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from congso.core import pdf as core_pdf
+
+    core_pdf.register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    canvas.setTitle("Kết quả giải quyết hồ sơ %s" % dossier.code)
+    canvas.setFont(core_pdf.SERIF_BOLD, 14)
+    canvas.drawString(72, 770, "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH (dữ liệu minh hoạ)")
+    canvas.setFont(core_pdf.SERIF, 13)
+    canvas.drawString(72, 745, "Hồ sơ: %s" % dossier.code)
+    canvas.drawString(72, 725, "Thủ tục: %s" % dossier.procedure.name[:80])
+    canvas.drawString(72, 705, "Người nộp: %s" % dossier.applicant_name)
+    canvas.save()
+    return SimpleUploadedFile(
+        "ket-qua-%s.pdf" % dossier.code, buffer.getvalue(), content_type="application/pdf"
+    )
+
+
 def _person(rng: random.Random, index: int) -> dict[str, Any]:
     female = rng.random() < 0.5
     name = "%s %s %s" % (
@@ -453,7 +477,12 @@ class _Story:
                 else min(rng.uniform(0.2, 4), max(0.05, left * 0.9))
             )
             t = self.at(_later(t, wait))
-            dossier = services.dossier_approve(actor=leader, dossier=dossier, note="Đồng ý", now=t)
+            # About two thirds of the results are issued as electronic documents (kết quả điện tử),
+            # the rest on paper only.
+            result_file = _result_pdf(dossier) if rng.random() < 0.65 else None
+            dossier = services.dossier_approve(
+                actor=leader, dossier=dossier, note="Đồng ý", now=t, result_file=result_file
+            )
             if dossier.fee_amount and dossier.paid_at is None:
                 t = self.at(_later(t, rng.uniform(0.5, 8)))
                 services.dossier_mark_paid(
