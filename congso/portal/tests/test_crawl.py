@@ -61,10 +61,11 @@ ODD_URLS = [
     "/dieu-hanh/?from=31/02/2026&to=x",
 ]
 PAGE_CAP = 100  # pages fetched per role
-FORM_CAP = 14  # distinct forms submitted with bad input, per role
+FORM_CAP = 24  # distinct forms submitted with bad input, per role
 SHAPE_CAP = 2  # pages fetched per URL shape (e.g. /thu-tuc/<code>/), per role
 DOSSIER_HISTORY = 24  # the demo history is 2,700 dossiers; a few dozen cover every state
 SKIP_PREFIXES = ("/static/", "/tai-khoan/dang-xuat/", "/sw.js", "/manifest.webmanifest")
+NO_LABEL_TYPES = {"hidden", "submit", "button", "image", "reset"}
 # Swagger UI is drf-spectacular's page: it builds its headings with JavaScript.
 THIRD_PARTY_PAGES = ("/api/v1/docs/",)
 RAW_STATUSES = {
@@ -176,6 +177,9 @@ class _Page(HTMLParser):
         self._in_title = False
         self._form: dict[str, Any] | None = None
         self._select: dict[str, Any] | None = None
+        self._label_depth = 0
+        self.label_for: set[str] = set()
+        self.controls: list[dict[str, Any]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
@@ -197,16 +201,30 @@ class _Page(HTMLParser):
                 "fields": [],
             }
             self.forms.append(self._form)
-        elif tag in ("input", "textarea", "select") and self._form is not None and a.get("name"):
-            field = {"tag": tag, "name": a["name"], "type": a.get("type", tag), "attrs": a}
+        elif (
+            tag in ("input", "textarea", "select", "button")
+            and self._form is not None
+            and a.get("name")
+        ):
+            kind = a.get("type", "submit" if tag == "button" else tag)
+            field = {"tag": tag, "name": a["name"], "type": kind, "attrs": a}
             field["options"] = []
             self._form["fields"].append(field)
             if tag == "select":
                 self._select = field
-        elif tag == "option" and self._select is not None:
+        if tag == "label":
+            self._label_depth += 1
+            if a.get("for"):
+                self.label_for.add(a["for"])
+        if tag in ("input", "select", "textarea") and a.get("type") not in NO_LABEL_TYPES:
+            labelled = bool(self._label_depth or a.get("aria-label") or a.get("aria-labelledby"))
+            self.controls.append({"id": a.get("id"), "name": a.get("name"), "labelled": labelled})
+        if tag == "option" and self._select is not None:
             self._select["options"].append(a.get("value", ""))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self._label_depth = max(0, self._label_depth - 1)
         if tag in ("script", "style", "template"):
             self._skip = max(0, self._skip - 1)
         elif tag == "title":
@@ -221,6 +239,14 @@ class _Page(HTMLParser):
             self.title += data
         elif not self._skip:
             self.text.append(data)
+
+    @property
+    def unlabelled(self) -> list[str]:
+        return [
+            c["name"] or c["id"] or "?"
+            for c in self.controls
+            if not c["labelled"] and c["id"] not in self.label_for
+        ]
 
     @property
     def visible(self) -> str:
@@ -326,6 +352,8 @@ def _check_html(url: str, html: str, report: _Report, status: int) -> _Page:
     raw = sorted(RAW_STATUSES.intersection(re.findall(r"\b[a-z]+(?:_[a-z]+)*\b", visible)))
     if raw:
         report.smell(url, "mã trạng thái thô hiển thị: %s" % ", ".join(raw))
+    if page.unlabelled:
+        report.smell(url, "ô nhập không có nhãn: %s" % ", ".join(page.unlabelled[:5]))
     iso = ISO_DATE.search(visible)
     if iso:
         report.smell(url, "ngày dạng ISO %s (cần dd/mm/yyyy)" % iso.group(0))
@@ -381,14 +409,22 @@ def crawl(role: str, report: _Report) -> dict[str, Any]:
             action = _same_site(url, form["action"] or url)
             if action:
                 names = ",".join(sorted(f["name"] for f in form["fields"]))
-                key = "%s %s %s" % (form["method"], _shape(action).split("?")[0], names)
-                if key not in forms and len(forms) < FORM_CAP:
-                    forms[key] = (action, form)
+                if form["method"] == "post":
+                    key = "post %s %s" % (_shape(action).split("?")[0], names)
+                else:  # the same search box on many pages is one form
+                    key = "get /%s/ %s" % (urlsplit(action).path.split("/")[1], names)
+                forms.setdefault(key, (action, form))
     for url in ODD_URLS:
         response = _get(client, url, report)
         if response is not None and response.status_code >= 500:
             report.fail(url, "HTTP %s" % response.status_code)
-    return {"fetched": fetched, "statuses": statuses, "forms": list(forms.values())}
+    # Forms that change state first: they reach the services.
+    ordered = sorted(forms.items(), key=lambda item: not item[0].startswith("post"))
+    return {
+        "fetched": fetched,
+        "statuses": statuses,
+        "forms": [form for _, form in ordered[:FORM_CAP]],
+    }
 
 
 # ---------------------------------------------------------------- HTML forms with bad input
