@@ -26,11 +26,14 @@ var/secret_key:
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
 	@chmod 600 var/secret_key
 
-migrate: install ## apply database migrations
-	$(BIN)/python manage.py migrate --noinput
+# manage.py with the generated local SECRET_KEY unless one is set in the environment.
+MANAGE = SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} $(BIN)/python manage.py
+
+migrate: install var/secret_key ## apply database migrations
+	$(MANAGE) migrate --noinput
 
 demo: migrate ## load the demo province (idempotent)
-	$(BIN)/python manage.py load_demo
+	$(MANAGE) load_demo
 
 run: install var/secret_key ## install, migrate, load the demo and serve on http://127.0.0.1:8000
 	@export SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} DEBUG=$${DEBUG:-0}; \
@@ -59,9 +62,9 @@ format: install ## apply ruff fixes and formatting
 bench: install ## run every benchmark in bench/ and print figures against targets
 	@set -e; for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
-schema: install ## regenerate docs/api/openapi.yaml
+schema: install var/secret_key ## regenerate docs/api/openapi.yaml
 	@mkdir -p docs/api
-	$(BIN)/python manage.py spectacular --validate --file docs/api/openapi.yaml
+	$(MANAGE) spectacular --validate --file docs/api/openapi.yaml
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) var/db.sqlite3* staticfiles

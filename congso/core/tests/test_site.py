@@ -67,3 +67,17 @@ def test_nul_bytes_in_the_url_are_a_clear_400(client, db) -> None:  # type: igno
     response = client.get("/api/v1/procedures/", {"search": "a\x00b"})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+def test_committed_openapi_file_is_up_to_date(tmp_path, db) -> None:  # type: ignore[no-untyped-def]
+    """docs/api/openapi.yaml is what native-app developers read; regenerate it with make schema."""
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    out = tmp_path / "openapi.yaml"
+    call_command("spectacular", "--file", str(out))
+    committed = Path(__file__).resolve().parents[3] / "docs" / "api" / "openapi.yaml"
+    assert committed.read_text(encoding="utf-8") == out.read_text(encoding="utf-8"), (
+        "docs/api/openapi.yaml is stale: run `make schema`"
+    )
