@@ -81,3 +81,7 @@ def test_committed_openapi_file_is_up_to_date(tmp_path, db) -> None:  # type: ig
     assert committed.read_text(encoding="utf-8") == out.read_text(encoding="utf-8"), (
         "docs/api/openapi.yaml is stale: run `make schema`"
     )
+
+
+def test_nul_bytes_in_a_posted_form_are_a_clear_400(client, db) -> None:  # type: ignore[no-untyped-def]
+    assert client.post("/tro-ly-ao/", {"question": "Hậu\x00Giang"}).status_code == 400
