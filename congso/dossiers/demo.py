@@ -138,7 +138,8 @@ REJECT_REASONS = [
     "Thông tin kê khai không trùng khớp với Cơ sở dữ liệu quốc gia về dân cư.",
 ]
 COMMENTS_GOOD = ["Cán bộ hướng dẫn tận tình.", "Giải quyết nhanh, đúng hẹn.", "Rất hài lòng.", ""]
-COMMENTS_BAD = ["Phải đi lại nhiều lần.", "Trả kết quả chậm so với giấy hẹn."]
+COMMENTS_BAD = ["Phải đi lại nhiều lần.", "Hướng dẫn chưa rõ, phải hỏi lại nhiều lần."]
+COMMENTS_LATE = ["Trả kết quả chậm so với giấy hẹn.", "Phải chờ lâu hơn ngày hẹn."]
 
 
 def _say(stdout: Any, text: str) -> None:
@@ -516,7 +517,9 @@ class _Story:
                 actor=owner,
                 dossier=dossier,
                 score=score,
-                comment=rng.choice(COMMENTS_GOOD if good else COMMENTS_BAD),
+                comment=rng.choice(
+                    COMMENTS_GOOD if good else COMMENTS_LATE if late else COMMENTS_BAD
+                ),
                 criteria={
                     "reception": min(5, score + rng.choice([0, 0, 1])),
                     "timeliness": max(1, score - (2 if late else 0)),
