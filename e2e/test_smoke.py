@@ -177,6 +177,15 @@ def _pages(role: str, codes: dict[str, str]) -> list[tuple[str, str]]:
         if "unpaid_dossier" in codes:
             pages.append(("/ho-so/%s/thanh-toan/" % codes["unpaid_dossier"], "main .qr-box svg"))
         return pages
+    if role == "lanhdao":
+        return [
+            ("/dieu-hanh/", "main form button[type=submit], main .card"),
+            ("/dieu-hanh/chi-so/", "main table, main .card"),
+            ("/dieu-hanh/qua-han/", "main table, main .card, main p"),
+            ("/mot-cua/", "main a.queue-card"),
+            ("/van-ban/", "main input[name=q]"),
+            ("/van-ban/cho-duyet/", "main h1"),
+        ]
     pages = [
         ("/mot-cua/", "main a.queue-card"),
         ("/mot-cua/tim-kiem/", "main input[name=q]"),
@@ -190,7 +199,7 @@ def _pages(role: str, codes: dict[str, str]) -> list[tuple[str, str]]:
     return pages
 
 
-@pytest.mark.parametrize("role", ["anonymous", "congdan", "motcua"])
+@pytest.mark.parametrize("role", ["anonymous", "congdan", "motcua", "lanhdao"])
 def test_main_pages_work_on_a_360px_phone(
     role: str, live_server: Any, phone_page: Any, demo_site: dict[str, str], settings: Any
 ) -> None:

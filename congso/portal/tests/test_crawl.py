@@ -83,6 +83,10 @@ RAW_STATUSES = {
     "pending",
     "overdue",
 }
+ENGLISH = re.compile(
+    r"\b(This field|is required|Enter a valid|Submit|Search|Login|Log in|Logout|Next|Previous|"
+    r"Cancel|Save|Delete|Select a valid|Ensure this value|Page \d+ of|Not Found|Forbidden|Error)\b"
+)
 ISO_DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|%\}|\}\}")
 
@@ -354,6 +358,10 @@ def _check_html(url: str, html: str, report: _Report, status: int) -> _Page:
         report.smell(url, "mã trạng thái thô hiển thị: %s" % ", ".join(raw))
     if page.unlabelled:
         report.smell(url, "ô nhập không có nhãn: %s" % ", ".join(page.unlabelled[:5]))
+    english = ENGLISH.search(visible)
+    if english:
+        start = max(0, english.start() - 40)
+        report.smell(url, "chữ tiếng Anh: …%s…" % visible[start : english.end() + 40])
     iso = ISO_DATE.search(visible)
     if iso:
         report.smell(url, "ngày dạng ISO %s (cần dd/mm/yyyy)" % iso.group(0))
