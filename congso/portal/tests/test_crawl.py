@@ -60,6 +60,7 @@ ODD_URLS = [
     "/thong-ke/?nam=99999&thang=13",
     "/dieu-hanh/?from=31/02/2026&to=x",
 ]
+SLOW_PAGE = 1.5  # seconds; slower pages are listed as smells
 PAGE_CAP = 100  # pages fetched per role
 FORM_CAP = 24  # distinct forms submitted with bad input, per role
 SHAPE_CAP = 2  # pages fetched per URL shape (e.g. /thu-tuc/<code>/), per role
@@ -388,7 +389,11 @@ def crawl(role: str, report: _Report) -> dict[str, Any]:
         if shapes[shape] >= SHAPE_CAP:
             continue
         shapes[shape] += 1
+        started = time.perf_counter()
         response = _get(client, url, report)
+        elapsed = time.perf_counter() - started
+        if elapsed > SLOW_PAGE:
+            report.smell(url, "chậm: %.1f s" % elapsed)
         fetched += 1
         if response is None:
             continue
@@ -473,14 +478,39 @@ def _bad_form_data(form: dict[str, Any], variant: str) -> dict[str, Any]:
             data[field["name"]] = (
                 "khong-ton-tai" if field["tag"] == "select" else field["attrs"].get("value", "")
             )
+        elif variant == "plausible":  # passes the form, so the services see the odd date
+            data[field["name"]] = _plausible(field)
     return data
+
+
+def _plausible(field: dict[str, Any]) -> str:
+    """A believable answer, except dates: 31/02/2026 has to be refused by the service."""
+    name, kind = field["name"].lower(), field["type"]
+    options = [o for o in field["options"] if o]
+    if field["tag"] == "select":
+        return options[0] if options else ""
+    if kind in ("checkbox", "radio", "hidden"):
+        return field["attrs"].get("value") or "on"
+    if kind == "date" or "date" in name or "ngay" in name:
+        return "31/02/2026"
+    if kind == "number" or name.endswith(("score", "so-luong", "count")):
+        return "1"
+    if kind == "email" or "email" in name:
+        return "an.nguyen@example.vn"
+    if kind == "tel" or "phone" in name or "dien-thoai" in name:
+        return "0912345678"
+    if "id_number" in name or "personal_id" in name or "dinh-danh" in name:
+        return "093095001234"
+    if "code" in name or "ma-ho-so" in name:
+        return "000.21.30.H30-260231-9999"
+    return "Nguyễn Văn An"
 
 
 def fuzz_forms(role: str, forms: list[tuple[str, dict[str, Any]]], report: _Report) -> int:
     client = _client(role)
     sent = 0
     for action, form in forms:
-        for variant in ("empty", "bad", "huge", "select-unknown", "nul"):
+        for variant in ("empty", "bad", "huge", "select-unknown", "nul", "plausible"):
             data = {} if variant == "empty" else _bad_form_data(form, variant)
             if form["method"] != "post" and variant == "empty":
                 data = {"page": "-1", "trang": "abc"}
