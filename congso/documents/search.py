@@ -68,7 +68,9 @@ def index_fields(document: Document) -> tuple[str, str]:
         if part
     )
     body = "%s\n%s" % (document.body, document.extracted_text[:MAX_BODY_CHARS])
-    return fold_lower(meta), fold_lower(body)
+    # Plain space-separated syllables: PostgreSQL's parser would otherwise read "05/qd-ubnd" as
+    # one file-path token and "05" would never match.
+    return " ".join(folded_tokens(meta)), " ".join(folded_tokens(body))
 
 
 def index_document(document: Document) -> None:

@@ -177,3 +177,12 @@ def test_very_broad_queries_list_newest_first_without_counting_everything(
     assert page.total == 2  # a lower bound: more pages remain
     last = selectors.document_search(actor=clerk, filters=filters, limit=2, offset=4)
     assert last.results == [documents[0]] and last.exact and last.total == 5
+
+
+def test_number_and_symbol_are_searchable_however_they_are_typed(officers, agency):
+    from congso.documents.tests.factories import issued_and_signed
+
+    document = issued_and_signed(officers, agency("ubnd-tinh"))
+    clerk = officers["vanthu"]
+    for query in ("01/QĐ-UBND", "01/QD-UBND", "01 qd ubnd", "qđ-ubnd 01"):
+        assert _search(clerk, query).results[:1] == [document], query
