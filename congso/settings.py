@@ -128,8 +128,11 @@ else:
             "OPTIONS": {
                 "timeout": 30,
                 "transaction_mode": "IMMEDIATE",
+                # WAL lets readers run beside the one writer; a 64 MB page cache and memory-mapped
+                # reads keep full-text searches off the disk (docs/benchmarks-documents.md).
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
+                    " PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
                 ),
             },
         }
