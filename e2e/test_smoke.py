@@ -31,6 +31,10 @@ TEXT_SMELLS = [
     (r"\b\d{1,3}(,\d{3})+ ?(đ|VND|VNĐ)", "số tiền dùng dấu phẩy ngăn nghìn"),
     (r"\b(Submit|Search|Cancel|Login|Logout|Next|Previous|Page \d)\b", "chữ tiếng Anh"),
 ]
+# Pages whose primary action must be in the first 360 × 740 screen, without scrolling.
+FIRST_SCREEN = (
+    r"^/(|thu-tuc/|thu-tuc/[^/]+/|tra-cuu/|ho-so/|ho-so/nop/|tai-khoan/dang-nhap/|mot-cua/)$"
+)
 SHOTS = Path(os.environ.get("QA_SHOTS") or Path(tempfile.gettempdir()) / "qa-shots")
 DOSSIER_HISTORY = 30
 
@@ -136,6 +140,12 @@ def _visit(
         box = target.bounding_box()
         if box and box["x"] + box["width"] > 361:
             problems.append("%s — thao tác chính vượt khỏi màn hình 360 px" % where)
+        if box and re.match(FIRST_SCREEN, path) and box["y"] + box["height"] > 740:
+            problems.append(
+                "%s — thao tác chính nằm dưới màn hình đầu tiên (y = %d px)" % (where, box["y"])
+            )
+        if box and box["height"] < 24:
+            problems.append("%s — thao tác chính quá nhỏ để chạm (%d px)" % (where, box["height"]))
     text = page.inner_text("main")
     for pattern, what in TEXT_SMELLS:
         found = re.search(pattern, text)
