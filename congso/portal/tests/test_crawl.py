@@ -376,6 +376,7 @@ def crawl(role: str, report: _Report) -> dict[str, Any]:
     client = _client(role)
     queue: deque[tuple[str, str]] = deque((seed, "(seed)") for seed in SEEDS)
     seen: set[str] = set()
+    ok: list[str] = []
     shapes: Counter[str] = Counter()
     forms: dict[str, tuple[str, dict[str, Any]]] = {}
     statuses: Counter[int] = Counter()
@@ -398,6 +399,8 @@ def crawl(role: str, report: _Report) -> dict[str, Any]:
         if response is None:
             continue
         statuses[response.status_code] += 1
+        if response.status_code == 200:
+            ok.append(url)
         if response.status_code >= 500:
             report.fail(url, "HTTP %s (link from %s)" % (response.status_code, source))
             continue
@@ -435,6 +438,7 @@ def crawl(role: str, report: _Report) -> dict[str, Any]:
     ordered = sorted(forms.items(), key=lambda item: not item[0].startswith("post"))
     return {
         "fetched": fetched,
+        "ok": ok,
         "statuses": statuses,
         "forms": [form for _, form in ordered[:FORM_CAP]],
     }
@@ -579,6 +583,49 @@ def test_every_reachable_page_renders_for_role(role: str, site: dict, media: Non
         % (role, result["fetched"], sent, dict(result["statuses"]), site["timings"]),
     )
     assert result["fetched"] >= len(SEEDS)
+    _finish(report)
+
+
+PRIVATE = {
+    # owner → (pattern of the owner's private pages, users who must not see them)
+    "congdan": (r"^/ho-so/(?!nop/)[^/?]+/", ["congdan2", "motcua_other", "anonymous"]),
+    "motcua": (r"^/(mot-cua/ho-so|van-ban/\d)", ["congdan", "lanhdaosotp", "anonymous"]),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("owner", sorted(PRIVATE))
+def test_private_pages_are_hidden_from_other_users(owner: str, site: dict, media: None) -> None:
+    """A dossier or document page reached by its owner answers 404 (or the login page) to others.
+
+    ``motcua_other`` is a receptionist of another ward: same role, other agency.
+    """
+    from congso.accounts.models import User
+    from congso.agencies.models import Agency, Membership, Role
+
+    other_ward = Agency.objects.filter(kind="commune").exclude(slug="phuong-vi-thanh").first()
+    stranger = User.objects.create(username="motcua_other", kind="officer", full_name="Lê Văn Tư")
+    Membership.objects.create(user=stranger, agency=other_ward, role=Role.RECEPTIONIST)
+    pattern, others = PRIVATE[owner]
+    urls = [u for u in crawl(owner, _Report(owner))["ok"] if re.match(pattern, u)]
+    assert urls, "%s không mở được trang riêng nào để kiểm tra" % owner
+    report = _Report("access")
+    for other in others:
+        client = _client(other) if other != "anonymous" else Client(raise_request_exception=True)
+        for url in urls[:25]:
+            response = _get(client, url, report)
+            if response is None:
+                continue
+            if other == "anonymous" and response.status_code == 302:
+                if "/tai-khoan/dang-nhap/" not in response["Location"]:
+                    report.fail(url, "khách bị chuyển tới %s" % response["Location"])
+            elif response.status_code != 404:
+                report.fail(
+                    url,
+                    "%s thấy trang của %s: HTTP %s (cần 404)"
+                    % (other, owner, response.status_code),
+                )
+    _print(report, "truy cập chéo: %d trang riêng của %s" % (len(urls), owner))
     _finish(report)
 
 
