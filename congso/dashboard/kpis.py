@@ -22,10 +22,13 @@ spent waiting for the applicant's supplement (the dossier services move it later
 working hours), so no further subtraction is needed; a dossier sent back for supplement more than
 once counts as late whatever its dates.
 
-**Aggregation.** Counts come from three conditional-aggregate queries grouped by agency (received,
-resolved, in progress) plus one over ratings; the average processing time from two queries grouped
-by local day (see :func:`_processing_hours`). Per-agency rows are summed for the totals, so totals
-and the ranking always agree.
+**Aggregation.** Every count comes from one conditional-aggregate pass grouped by handling agency
+over the dossiers and their ratings (see :func:`_counts_and_hours`); the same pass sums
+``Dossier.working_hours_used`` — the working hours from receipt to decision minus the time paused
+for supplement, stored by the dossier services at the decision — for the average processing time.
+Resolved dossiers without the stored value (rows written before it existed) are computed by
+:func:`_processing_hours` with a second, much smaller query. Per-agency rows are summed for the
+totals, so totals and the ranking always agree.
 
 **Cache.** Results are cached in Django's cache under a key made of the parameters, a version
 counter and ``Max(Dossier.id)`` (an index-only lookup, so a new dossier is visible at once). The
@@ -375,7 +378,8 @@ class KpiReport:
     totals: Counts
     by_agency: dict[int, Counts] = field(default_factory=dict)
     #: Sum over resolved dossiers of the working hours between receipt and decision, minus the
-    #: hours paused for supplement; None when nothing was resolved.
+    #: hours paused for supplement (``Dossier.working_hours_used``); None when nothing was
+    #: resolved.
     processing_hours: float | None = None
     hours_per_day: float = 8.0
     computed_at: dt.datetime = field(default_factory=timezone.now)
@@ -449,7 +453,18 @@ def overdue_dossiers(agency_ids: Iterable[int] | None, now: dt.datetime) -> Quer
 def _counts_by_agency(
     agency_ids: list[int] | None, lo: dt.datetime, hi: dt.datetime, cutoff: dt.datetime
 ) -> dict[int, Counts]:
-    """Every count of every handling agency in ONE pass over the dossiers and their ratings.
+    """Every count of every handling agency (see :func:`_counts_and_hours`)."""
+    return _counts_and_hours(agency_ids, lo, hi, cutoff)[0]
+
+
+def _counts_and_hours(
+    agency_ids: list[int] | None, lo: dt.datetime, hi: dt.datetime, cutoff: dt.datetime
+) -> tuple[dict[int, Counts], float | None, int]:
+    """Every count of every handling agency in ONE pass over the dossiers and their ratings,
+    with the processing hours of the resolved dossiers.
+
+    Returns ``(counts by agency, Σ working_hours_used over the resolved dossiers — None when
+    none has it, number of resolved dossiers received but without the stored value)``.
 
     The WHERE clause is the union of the rows any count needs — received in the period, decided
     in the period, not decided by the cut-off (``finished_at`` null or later), or rated in the
@@ -516,14 +531,27 @@ def _counts_by_agency(
             withdrawn=Count("id", filter=withdrawn),
             ratings=Count("id", filter=rated),
             ratings_satisfied=Count("id", filter=rated & Q(rating__satisfied=True)),
+            # The average processing time: the hours stored at the decision (NULLs are skipped
+            # by SUM), and how many resolved dossiers lack them (computed separately).
+            _hours=Sum("working_hours_used", filter=resolved),
+            _unstored=Count(
+                "id",
+                filter=resolved & Q(working_hours_used__isnull=True, received_at__isnull=False),
+            ),
         )
     )
     result: dict[int, Counts] = {}
+    hours: float | None = None
+    unstored = 0
     for row in rows:
         values: dict[str, Any] = dict(row)
         agency_id = values.pop("agency_id")
+        agency_hours = values.pop("_hours")
+        if agency_hours is not None:
+            hours = (hours or 0.0) + agency_hours
+        unstored += values.pop("_unstored") or 0
         result[agency_id] = Counts(**{k: v or 0 for k, v in values.items()})
-    return {k: v for k, v in result.items() if v != Counts()}
+    return {k: v for k, v in result.items() if v != Counts()}, hours, unstored
 
 
 # ====================================================================== processing time
@@ -582,7 +610,9 @@ def _fixed_offset(lo: dt.datetime, hi: dt.datetime) -> int | None:
 
 
 def _processing_hours(qs: QuerySet[Dossier], lo: dt.datetime, hi: dt.datetime) -> float | None:
-    """Σ over ``qs`` (resolved dossiers) of working hours from receipt to decision − paused hours.
+    """Σ over ``qs`` (resolved dossiers) of working hours from receipt to decision − paused hours,
+    computed from the timestamps (``OFFICE_HOURS``) — the fallback for dossiers decided before
+    ``Dossier.working_hours_used`` was stored, which :func:`compute_kpis` otherwise sums.
 
     With a fixed UTC offset the working-hour position of a moment is
     ``P(t) = H(day) + Σ_i active_i(day) · (min(max(s, a_i), b_i) − a_i)`` where ``H(day)`` is the
@@ -736,14 +766,24 @@ def compute_kpis(
         if cached is not None:
             return cached
     with _analytic_session():
-        by_agency = _counts_by_agency(ids, lo, hi, cutoff)
+        by_agency, processing, unstored = _counts_and_hours(ids, lo, hi, cutoff)
         totals = sum(by_agency.values(), Counts())
-        processing = None
-        if totals.resolved:
-            resolved_qs = _scoped(ids).filter(
-                status__in=RESOLVED_STATUSES, finished_at__gte=lo, finished_at__lt=hi
+        if unstored:
+            # Dossiers decided before the hours were stored: from their timestamps.
+            rest = _processing_hours(
+                _scoped(ids).filter(
+                    status__in=RESOLVED_STATUSES,
+                    finished_at__gte=lo,
+                    finished_at__lt=hi,
+                    working_hours_used__isnull=True,
+                ),
+                lo,
+                hi,
             )
-            processing = _processing_hours(resolved_qs, lo, hi)
+            if rest is not None:
+                processing = (processing or 0.0) + rest
+        if not totals.resolved:
+            processing = None
     report = KpiReport(
         start=start,
         end=end,

@@ -178,6 +178,10 @@ class Dossier(models.Model):
     withdrawn_at = models.DateTimeField("rút hồ sơ lúc", null=True, blank=True)
     paused_at = models.DateTimeField("tạm dừng (chờ bổ sung) từ", null=True, blank=True)
     paused_hours = models.FloatField("số giờ làm việc tạm dừng", default=0)
+    #: Office hours from receipt to decision minus ``paused_hours`` (the handling agency's office
+    #: hours), set once when the dossier is decided; the dashboard sums it for the average
+    #: processing time. Null while undecided, and for a dossier decided without a receipt.
+    working_hours_used = models.FloatField("giờ làm việc đã dùng", null=True, blank=True)
     supplement_count = models.PositiveSmallIntegerField("số lần yêu cầu bổ sung", default=0)
     updated_at = models.DateTimeField("cập nhật lúc", default=timezone.now)
 

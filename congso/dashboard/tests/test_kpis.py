@@ -129,13 +129,64 @@ def test_average_processing_time_in_working_days_minus_paused_time(kpi_world):
     assert report.avg_processing_days == pytest.approx(158.5 / 5 / 8.5)
 
 
-def test_average_processing_time_matches_working_days_between_per_dossier(kpi_world):
+def _store_working_hours(dossiers):  # type: ignore[no-untyped-def]
+    """What the dossier services store at the decision (the fixture writes rows directly)."""
+    for x in dossiers:
+        x.working_hours_used = (
+            workdays.working_hours_between(x.received_at, x.finished_at) - x.paused_hours
+        )
+        x.save(update_fields=["working_hours_used"])
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored-hours", "legacy-rows"])
+def test_average_processing_time_matches_working_days_between_per_dossier(
+    kpi_world, stored, monkeypatch
+):
     d = kpi_world["dossiers"]
+    resolved = (d["D1"], d["D2"], d["D3"], d["D4"], d["D7"])
+    if stored:
+        _store_working_hours([*resolved, d["D9"], d["D10"]])
+
+        def no_second_pass(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise AssertionError("every resolved dossier has its hours stored")
+
+        monkeypatch.setattr(kpis, "_processing_hours", no_second_pass)
     expected = sum(
         workdays.working_days_between(x.received_at, x.finished_at) - x.paused_hours / 8.5
-        for x in (d["D1"], d["D2"], d["D3"], d["D4"], d["D7"])
+        for x in resolved
     )
-    assert commune_report(kpi_world).avg_processing_days == pytest.approx(expected / 5)
+    report = commune_report(kpi_world)
+    assert report.avg_processing_days == pytest.approx(expected / 5)
+    assert report.processing_hours == pytest.approx(158.5)
+
+
+def test_stored_hours_are_summed_and_only_missing_ones_computed(kpi_world, monkeypatch):
+    d = kpi_world["dossiers"]
+    _store_working_hours([d["D1"], d["D2"]])
+    # The stored figure is what counts (here deliberately not the timestamps' 18 h).
+    d["D1"].working_hours_used = 20.0
+    d["D1"].save(update_fields=["working_hours_used"])
+    seen = []
+    original = kpis._processing_hours
+
+    def spy(qs, lo, hi):  # type: ignore[no-untyped-def]
+        seen.append(sorted(qs.values_list("code", flat=True)))
+        return original(qs, lo, hi)
+
+    monkeypatch.setattr(kpis, "_processing_hours", spy)
+    report = commune_report(kpi_world)
+    assert seen == [sorted(x.code for x in (d["D3"], d["D4"], d["D7"]))]
+    assert report.processing_hours == pytest.approx(158.5 - 18 + 20)
+    assert report.avg_processing_days == pytest.approx((158.5 + 2) / 5 / 8.5)
+
+
+def test_no_resolved_dossier_means_no_average(kpi_world):
+    report = kpis.compute_kpis(
+        start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31), agency_ids=None, use_cache=False
+    )
+    assert report.totals.resolved == 0
+    assert report.processing_hours is None
+    assert report.avg_processing_days is None
 
 
 def test_slow_and_fast_processing_time_agree(kpi_world):

@@ -322,10 +322,12 @@ def dossier_supplement(
 
 
 def _finish(dossier: Dossier, at: dt.datetime) -> list[str]:
-    """Close the clock at a decision: record when, and whether it was late."""
-    fields = ["finished_at", "is_late_flag"]
+    """Close the clock at a decision: record when, whether it was late, and the working hours
+    used (receipt to decision minus the time paused for supplement, in the agency's office
+    hours; the dashboard's average processing time sums it)."""
+    fields = ["finished_at", "is_late_flag", "working_hours_used"]
+    spec = _office_hours(dossier)
     if dossier.paused_at is not None and dossier.due_at is not None:
-        spec = _office_hours(dossier)
         paused = workdays.working_hours_between(dossier.paused_at, at, spec=spec)
         dossier.paused_hours += paused
         dossier.due_at = workdays.extend_by_working_hours(dossier.due_at, paused, spec=spec)
@@ -333,6 +335,12 @@ def _finish(dossier: Dossier, at: dt.datetime) -> list[str]:
         fields += ["paused_hours", "due_at", "paused_at"]
     dossier.finished_at = at
     dossier.is_late_flag = dossier.is_late_at(at)
+    dossier.working_hours_used = (
+        None
+        if dossier.received_at is None
+        else workdays.working_hours_between(dossier.received_at, at, spec=spec)
+        - dossier.paused_hours
+    )
     return fields
 
 
