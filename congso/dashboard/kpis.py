@@ -390,7 +390,9 @@ class KpiReport:
         decision − hours waiting for supplement) / resolved / office hours per day.
 
         Decision 766 indicator 2.2 (average processing time); working time per
-        :func:`congso.core.workdays.working_days_between`.
+        :func:`congso.core.workdays.working_days_between`. The hours are those the dossier
+        services store at the decision (``Dossier.working_hours_used``, counted in the handling
+        agency's office hours when it has its own); the day length is ``OFFICE_HOURS``'.
         """
         if self.processing_hours is None or not self.totals.resolved:
             return None
