@@ -44,9 +44,16 @@ def _row(
 
 
 def _usable(credential: SigningCredential) -> bool:
-    if credential.key_file and not (signing.pki_dir() / credential.key_file).exists():
+    """Still valid, and its key file exists and opens (SECRET_KEY may have changed since)."""
+    if credential.not_after <= dt.datetime.now(dt.UTC):
         return False
-    return credential.not_after > dt.datetime.now(dt.UTC)
+    if not credential.key_file:
+        return True
+    try:
+        signing.load_private_key(credential.key_file)
+    except (OSError, ValueError, TypeError):
+        return False
+    return True
 
 
 #: The demo CA's decrypted key per key file (decryption costs ~70 ms; the loader issues many).
@@ -78,7 +85,12 @@ def ensure_demo_ca() -> SigningCredential:
     if ca is not None and _usable(ca):
         return ca
     if ca is not None:
-        SigningCredential.objects.filter(is_demo=True, is_active=True).update(is_active=False)
+        # The old root stays a trust anchor (without its lost key), so documents signed before
+        # still verify; the certificates it issued can no longer sign.
+        SigningCredential.objects.filter(pk=ca.pk).update(key_file="")
+        SigningCredential.objects.filter(is_demo=True, is_active=True).exclude(
+            kind=SigningCredential.Kind.CA
+        ).update(is_active=False)
     issued = signing.create_ca(signing.DEMO_CA_NAME)
     ca = _row(issued, kind=SigningCredential.Kind.CA, key_name="demo-ca.key.pem")
     audit.record(actor=None, obj=ca, action="pki.create_ca", note=ca.subject)
@@ -98,6 +110,9 @@ def ensure_agency_certificate(agency: Agency) -> SigningCredential:
     )
     if existing is not None and _usable(existing):
         return existing
+    SigningCredential.objects.filter(
+        kind=SigningCredential.Kind.AGENCY, agency=agency, is_active=True
+    ).update(is_active=False)
     issued = signing.issue_certificate(
         _ca_material(ca), common_name=agency.name, organization="%s (DEMO)" % agency.name[:56]
     )
@@ -125,6 +140,9 @@ def ensure_personal_certificate(user: Any, agency: Agency, title: str = "") -> S
     )
     if existing is not None and _usable(existing):
         return existing
+    SigningCredential.objects.filter(
+        kind=SigningCredential.Kind.PERSONAL, user=user, is_active=True
+    ).update(is_active=False)
     issued = signing.issue_certificate(
         _ca_material(ca),
         common_name=user.get_full_name(),

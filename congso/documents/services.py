@@ -750,8 +750,9 @@ def document_sign(*, actor: Any, document: Document) -> DocumentFile:
         kind = "agency"
     try:
         signed = signing.sign_pdf(data, request)
-    except FileNotFoundError as exc:
-        raise ApplicationError("Không tìm thấy khoá ký của chứng thư số trên máy chủ.") from exc
+    except (OSError, ValueError, TypeError) as exc:
+        # A missing file, or a key encrypted under another SECRET_KEY; never show the details.
+        raise ApplicationError("Không mở được khoá ký của chứng thư số trên máy chủ.") from exc
     item = _store_file(
         document,
         role=FileRole.SIGNED,

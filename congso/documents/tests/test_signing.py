@@ -133,3 +133,24 @@ def test_seal_image_is_round_and_red():
     assert seal.getpixel((0, 0))[3] == 0  # transparent corner
     r, g, _b, a = seal.getpixel((100, 100))  # star in the centre
     assert a > 0 and r > 150 and g < 60
+
+
+def test_demo_pki_recovers_when_secret_key_changes(officers, agency, settings):
+    from congso.documents import demo
+
+    earlier = issued_and_signed(officers, agency("ubnd-tinh"))
+    settings.SECRET_KEY = "another-secret-key-for-this-test"
+    document = services.document_issue(
+        actor=officers["vanthu"], document=approved(officers, agency("ubnd-tinh"))
+    )
+    with pytest.raises(ApplicationError, match="khoá ký"):
+        services.document_sign(actor=officers["lanhdaotinh"], document=document)
+    demo.ensure_pki(officers)
+    services.document_sign(actor=officers["lanhdaotinh"], document=document)
+    services.document_sign(actor=officers["vanthu"], document=document)
+    document.refresh_from_db()
+    result = signing.verify_pdf(document.current_file().read_bytes(), services.trust_roots())
+    assert document.status == DocumentStatus.SIGNED and result.ok
+    # The old root remains a trust anchor: what was signed before still verifies.
+    assert SigningCredential.objects.filter(kind="ca", is_active=True).count() == 2
+    assert signing.verify_pdf(earlier.current_file().read_bytes(), services.trust_roots()).ok
