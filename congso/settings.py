@@ -267,6 +267,11 @@ PROVINCE_NAME = env_str("PROVINCE_NAME", "tỉnh Hậu Giang")
 # Dossier code template (mã hồ sơ); fields: agency_code, yymmdd, seq.
 DOSSIER_CODE_TEMPLATE = env_str("DOSSIER_CODE_TEMPLATE", "{agency_code}-{yymmdd}-{seq:04d}")
 
+# ---------------------------------------------------------------- official documents
+# Demo CA and signing keys (encrypted, mode 0600, never served); a real deployment points this at
+# the agencies' certificate store.
+DOCUMENTS_PKI_DIR = Path(env_str("DOCUMENTS_PKI_DIR", str(VAR_DIR / "pki")))
+
 # ---------------------------------------------------------------- virtual assistant
 ASSISTANT_INDEX_CHECK_SECONDS = env_int("ASSISTANT_INDEX_CHECK_SECONDS", 5)
 ASSISTANT_ANON_RATE = env_str("ASSISTANT_ANON_RATE", "60/min")
