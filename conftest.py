@@ -14,6 +14,7 @@ def _media_root(tmp_path, settings):  # type: ignore[no-untyped-def]
     """Each test writes uploaded files under its own temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.VAR_DIR = tmp_path / "var"
+    settings.DOCUMENTS_PKI_DIR = tmp_path / "var" / "pki"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
     # Rate limits, KPI caches and calendar exceptions live in the cache: start each test clean.
