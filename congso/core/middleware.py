@@ -19,7 +19,12 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         raw_query = request.META.get("QUERY_STRING", "")
-        if "\x00" in request.path or "%00" in raw_query or "\x00" in raw_query or self._form_has_nul(request):
+        if (
+            "\x00" in request.path
+            or "%00" in raw_query
+            or "\x00" in raw_query
+            or self._form_has_nul(request)
+        ):
             message = "Địa chỉ yêu cầu chứa ký tự không hợp lệ."
             if request.path.startswith("/api/"):
                 return JsonResponse(
@@ -36,6 +41,6 @@ class RejectNulBytesMiddleware:
             return False
         try:
             values = [v for _key, items in request.POST.lists() for v in items]
-        except Exception:  # noqa: BLE001 - a malformed body is the view's to reject
+        except Exception:  # a malformed body is the view's to reject
             return False
         return any("\x00" in value for value in values if isinstance(value, str))
