@@ -31,6 +31,7 @@ if not getattr(settings, "AWS_STORAGE_BUCKET_NAME", ""):
         path("media/public/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "public"})
     ]
 
+handler400 = "congso.core.views.bad_request"
 handler404 = "congso.core.views.page_not_found"
 handler500 = "congso.core.views.server_error"
 handler403 = "congso.core.views.permission_denied"

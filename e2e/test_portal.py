@@ -56,7 +56,7 @@ def test_portal_pages_fit_a_phone_and_show_the_return_date(live_server, phone_pa
     assert re.fullmatch(
         r"(Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật), \d\d/\d\d/20\d\d \d\d:\d\d", due
     ), due
-    assert page.get_by_role("link", name="Nộp hồ sơ trực tuyến").get_attribute("href") == (
+    assert page.get_by_role("link", name="Nộp hồ sơ trực tuyến").first.get_attribute("href") == (
         "/ho-so/nop/1.001193/"
     )
     assert page.locator("#thanh-phan-ho-so").is_visible()

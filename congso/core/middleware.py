@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 
 class RejectNulBytesMiddleware:
@@ -30,7 +31,7 @@ class RejectNulBytesMiddleware:
                 return JsonResponse(
                     {"message": message, "code": "invalid", "extra": {}}, status=400
                 )
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            return render(request, "errors/400.html", {"message": message}, status=400)
         return self.get_response(request)
 
     @staticmethod

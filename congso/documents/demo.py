@@ -217,6 +217,12 @@ def _load_documents(people: dict[str, User]) -> int:
     phuong = Agency.objects.get(slug="phuong-vi-thanh")
     vanthu, leader = people["vanthu"], people["lanhdaotinh"]
     specialist = people["chuyenvientinh"]
+    # The types are seeded by a migration; a flushed database (or a test) may have lost them.
+    for order, (type_code, type_name, abbreviation) in enumerate(DOCUMENT_TYPES, start=1):
+        DocumentType.objects.get_or_create(
+            code=type_code,
+            defaults={"name": type_name, "abbreviation": abbreviation, "sort_order": order * 10},
+        )
     types = {t.code: t for t in DocumentType.objects.all()}
     created = 0
     now = timezone.now()

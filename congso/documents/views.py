@@ -268,6 +268,7 @@ def detail(request: HttpRequest, document_id: int) -> HttpResponse:
         "assign_form": assign_form,
         "actions": [a for a in actions if a.action != "sign"],
         "can_sign": any(a.action == "sign" for a in actions),
+        "can_draft": bool(_agencies(request.user, Role.SPECIALIST, Role.CLERK, Role.LEADER)),
         "events": events_for(document),
         "replies": document.replies.filter(pk__in=selectors.documents_visible_to(request.user)),
         "opinion_form": forms.OpinionForm(),

@@ -63,7 +63,9 @@ def test_unknown_page_is_a_vietnamese_404(client, db, path: str, settings) -> No
 
 
 def test_nul_bytes_in_the_url_are_a_clear_400(client, db) -> None:  # type: ignore[no-untyped-def]
-    assert client.get("/ho-so/nop/%00/").status_code == 400
+    page = client.get("/ho-so/nop/%00/")
+    assert page.status_code == 400
+    assert "Yêu cầu không hợp lệ" in page.content.decode()
     response = client.get("/api/v1/procedures/", {"search": "a\x00b"})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
