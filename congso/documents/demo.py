@@ -51,6 +51,15 @@ OFFICERS: list[tuple[str, str, list[tuple[str, str, str]]]] = [
 ]
 
 
+def ensure_document_types() -> None:
+    """The Decree 30 types are seeded by a migration; a flushed database may have lost them."""
+    for order, (type_code, type_name, abbreviation) in enumerate(DOCUMENT_TYPES, start=1):
+        DocumentType.objects.get_or_create(
+            code=type_code,
+            defaults={"name": type_name, "abbreviation": abbreviation, "sort_order": order * 10},
+        )
+
+
 def ensure_officers() -> dict[str, User]:
     """Create (or update) the documents demo officers; returns every officer by username."""
     for username, full_name, memberships in OFFICERS:
@@ -217,12 +226,7 @@ def _load_documents(people: dict[str, User]) -> int:
     phuong = Agency.objects.get(slug="phuong-vi-thanh")
     vanthu, leader = people["vanthu"], people["lanhdaotinh"]
     specialist = people["chuyenvientinh"]
-    # The types are seeded by a migration; a flushed database (or a test) may have lost them.
-    for order, (type_code, type_name, abbreviation) in enumerate(DOCUMENT_TYPES, start=1):
-        DocumentType.objects.get_or_create(
-            code=type_code,
-            defaults={"name": type_name, "abbreviation": abbreviation, "sort_order": order * 10},
-        )
+    ensure_document_types()
     types = {t.code: t for t in DocumentType.objects.all()}
     created = 0
     now = timezone.now()

@@ -42,6 +42,8 @@ def officers(demo_people: dict[str, Any], settings: Any, tmp_path: Any) -> dict[
     from congso.documents import demo
 
     settings.DOCUMENTS_PKI_DIR = tmp_path / "pki"
+    # Transactional tests elsewhere flush the database, and with it the migration-seeded types.
+    demo.ensure_document_types()
     people = demo.ensure_officers()
     demo.ensure_pki(people)
     return people
